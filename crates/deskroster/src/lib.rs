@@ -1,0 +1,17 @@
+//! deskroster: build and repair library service-desk rosters as integer programs.
+//!
+//! The crate reads a term folder ([`input`]), or takes a [`model::Problem`] built in code
+//! ([`builder`]), solves it to proven optimality ([`solve`]), re-checks every roster with an
+//! independent checker that never touches the MIP ([`check`]), and writes rosters and reports
+//! ([`output`], [`publish`]).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod builder;
+pub mod check;
+pub mod input;
+pub mod model;
+pub mod publish;
+pub mod roster_csv;
+
+pub use model::{Problem, Roster, Shift, TimeRange};

@@ -9,9 +9,14 @@
 
 pub mod builder;
 pub mod check;
+pub mod explain;
+mod columns;
+mod formulate;
 pub mod input;
 pub mod model;
 pub mod publish;
 pub mod roster_csv;
+pub mod solve;
+pub mod synth;
 
 pub use model::{Problem, Roster, Shift, TimeRange};

@@ -210,13 +210,14 @@ pub struct Weights {
     pub coverage_target: f64,
     /// Per hour a person works below the contract's weekly minimum.
     pub contract_min: f64,
-    /// Per shift rostered: favours fewer, longer shifts over fragments.
-    pub per_shift: f64,
-    /// Per week and group: times the largest number of evening shifts anyone in the group works.
+    /// Per shift beyond the first in a person's day: favours one longer stretch over fragments.
+    pub split_shift: f64,
+    /// Fairness of evenings: a person's n-th evening shift in a week costs `(n - 1)` times this,
+    /// so a week's evenings cost `n(n-1)/2` times this and spreading them is cheaper.
     pub fair_evenings: f64,
-    /// Per week and group: times the largest number of weekend shifts anyone in the group works.
+    /// Fairness of weekend shifts, counted like `fair_evenings`.
     pub fair_weekends: f64,
-    /// Per week and group: times the largest number of closing shifts anyone in the group works.
+    /// Fairness of closing shifts, counted like `fair_evenings`.
     pub fair_closings: f64,
 }
 
@@ -226,7 +227,7 @@ impl Default for Weights {
             coverage_min: 1000.0,
             coverage_target: 20.0,
             contract_min: 10.0,
-            per_shift: 1.0,
+            split_shift: 1.0,
             fair_evenings: 2.0,
             fair_weekends: 2.0,
             fair_closings: 2.0,

@@ -1,0 +1,1036 @@
+//! The integer program: one binary column per legal shift, rows named after the rule they encode.
+//!
+//! This is the only module that imports `good_lp`. It turns a [`Block`] (a set of whole weeks,
+//! plus whatever is fixed around it) into a model, solves it with HiGHS and reads the shifts back.
+//! DESIGN.md states every rule and penalty; each section below cites the rule it encodes.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use good_lp::solvers::highs::highs;
+use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
+
+use crate::columns::{person_day_columns, Column};
+use crate::model::{Minute, PreferenceKind, Problem, Shift, Who};
+
+/// Costs that turn a re-solve into a minimal-change repair (see DESIGN.md, `changes`).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ChangeWeights {
+    /// Per person whose set of (desk, slot) in the block differs from the base roster.
+    pub per_person: f64,
+    /// Per person-hour added or removed compared with the base roster.
+    pub per_hour: f64,
+}
+
+/// What to solve: some days of the problem, with the rest of the roster held fixed.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Block {
+    /// Day indices solved here: whole weeks, sorted.
+    pub days: Vec<usize>,
+    /// Shifts outside `days` that stay as they are (they count against caps and rest).
+    pub context: Vec<Shift>,
+    /// Shifts inside `days` that must be kept (already started, or hand-pinned).
+    pub pinned: Vec<Shift>,
+    /// Extra cap on each person's minutes inside the block (budget sharing).
+    pub caps: Vec<Option<u32>>,
+    /// Shifts of the roster being repaired that fall inside `days`.
+    pub base: Option<Vec<Shift>>,
+    /// Change costs, used with `base`.
+    pub change: ChangeWeights,
+    /// Drop the term caps (`max_term`, `min_term`): the relaxation that gives a lower bound.
+    pub ignore_term: bool,
+    /// Multiplier on `coverage_min` and on requirements weighing at least `coverage_min`, so
+    /// that holes stay dominant above change costs in a repair.
+    pub must_scale: f64,
+}
+
+/// Solver settings for one block.
+#[derive(Clone, Debug)]
+pub(crate) struct BlockSettings {
+    pub time_limit: Option<f64>,
+    pub gap: f64,
+    pub threads: u32,
+    pub initial: Option<Vec<Shift>>,
+    pub export: Option<std::path::PathBuf>,
+}
+
+/// The outcome of one block.
+#[derive(Clone, Debug)]
+pub(crate) struct BlockOutcome {
+    pub shifts: Vec<Shift>,
+    pub objective: f64,
+    pub bound: f64,
+    pub proven: bool,
+    pub columns: usize,
+    pub rows: usize,
+}
+
+/// Why a block could not be solved.
+#[derive(Clone, Debug)]
+pub(crate) enum BlockError {
+    /// The hard rules (fixed assignments, pinned shifts, term minimums) cannot all hold.
+    Infeasible,
+    /// The time limit passed before any roster was found.
+    NoSolution,
+    /// HiGHS failed.
+    Solver(String),
+}
+
+struct Builder<'a> {
+    problem: &'a Problem,
+    block: &'a Block,
+    vars: ProblemVariables,
+    cols: Vec<Column>,
+    x: Vec<Variable>,
+    x_index: Vec<usize>,
+    nvars: usize,
+    objective: Expression,
+    constant: f64,
+    rows: Vec<Constraint>,
+}
+
+fn slot_hours(problem: &Problem) -> f64 {
+    f64::from(problem.slot_minutes) / 60.0
+}
+
+/// Preference cost of one shift, straight from DESIGN.md (`preference`).
+fn preference_cost(problem: &Problem, s: &Shift) -> f64 {
+    let Some(p) = problem.people.get(s.person) else { return 0.0 };
+    let mut cost = 0.0;
+    let mut prefer_w: f64 = 0.0;
+    let mut prefer = Vec::new();
+    for pr in p.preferences.iter().filter(|pr| pr.day == s.day) {
+        match pr.kind {
+            PreferenceKind::Avoid => {
+                cost += pr.weight * f64::from(s.time.overlap_minutes(&pr.time)) / 60.0
+            }
+            PreferenceKind::Prefer => {
+                prefer_w = prefer_w.max(pr.weight);
+                prefer.push(pr.time);
+            }
+        }
+    }
+    if !prefer.is_empty() {
+        let step = problem.slot_minutes;
+        let mut outside = 0u32;
+        let mut t = s.time.start;
+        while t < s.time.end {
+            if !prefer.iter().any(|r| r.start <= t && t < r.end) {
+                outside += step;
+            }
+            t += step;
+        }
+        cost += prefer_w * f64::from(outside) / 60.0;
+    }
+    cost
+}
+
+/// Two shifts of one person on consecutive days that leave too little rest.
+fn rest_conflict(problem: &Problem, earlier_end: Minute, later_start: Minute) -> bool {
+    1440 - earlier_end + later_start < problem.rules.min_rest
+}
+
+impl<'a> Builder<'a> {
+    fn new(problem: &'a Problem, block: &'a Block) -> Self {
+        Builder {
+            problem,
+            block,
+            vars: ProblemVariables::new(),
+            cols: Vec::new(),
+            x: Vec::new(),
+            x_index: Vec::new(),
+            nvars: 0,
+            objective: Expression::with_capacity(4096),
+            constant: 0.0,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Enumerates the columns of the block, dropping those that clash with the fixed context.
+    fn columns(&mut self) {
+        let pb = self.problem;
+        let in_block: HashSet<usize> = self.block.days.iter().copied().collect();
+        let mut ctx_by_person_day: HashMap<(usize, usize), Vec<&Shift>> = HashMap::new();
+        for s in &self.block.context {
+            ctx_by_person_day.entry((s.person, s.day)).or_default().push(s);
+        }
+        let pinned: HashSet<Shift> = self.block.pinned.iter().copied().collect();
+        for person in 0..pb.people.len() {
+            for &day in &self.block.days {
+                let mut cols = person_day_columns(pb, person, day);
+                // Pinned shifts are columns even when a hand edit made them irregular.
+                for s in self.block.pinned.iter().filter(|s| s.person == person && s.day == day) {
+                    if !cols.iter().any(|c| c.shift == *s) {
+                        let template = pb
+                            .templates
+                            .iter()
+                            .position(|t| t.desk == s.desk && t.time == s.time);
+                        cols.push(Column { shift: *s, template });
+                    }
+                }
+                let prev = day.checked_sub(1).filter(|d| !in_block.contains(d));
+                let next = Some(day + 1).filter(|d| !in_block.contains(d));
+                cols.retain(|c| {
+                    if pinned.contains(&c.shift) {
+                        return true;
+                    }
+                    let clash_prev = prev
+                        .and_then(|d| ctx_by_person_day.get(&(person, d)))
+                        .is_some_and(|v| {
+                            v.iter().any(|o| {
+                                rest_conflict(pb, o.time.end, c.shift.time.start)
+                                    || succession_forbidden(pb, o, &c.shift)
+                            })
+                        });
+                    let clash_next = next
+                        .and_then(|d| ctx_by_person_day.get(&(person, d)))
+                        .is_some_and(|v| {
+                            v.iter().any(|o| {
+                                rest_conflict(pb, c.shift.time.end, o.time.start)
+                                    || succession_forbidden(pb, &c.shift, o)
+                            })
+                        });
+                    !clash_prev && !clash_next
+                });
+                self.cols.extend(cols);
+            }
+        }
+    }
+
+    fn add_row(&mut self, c: Constraint) {
+        self.rows.push(c);
+    }
+
+    fn new_var(&mut self, def: good_lp::VariableDefinition) -> Variable {
+        self.nvars += 1;
+        self.vars.add(def)
+    }
+
+    fn continuous(&mut self, max: f64) -> Variable {
+        self.new_var(variable().min(0.0).max(max))
+    }
+
+    fn build(mut self) -> Result<Formulation, BlockError> {
+        self.columns();
+        let pb = self.problem;
+        let h = slot_hours(pb);
+        let slot = pb.slot_minutes;
+        let w = &pb.weights;
+        let base: HashSet<(usize, usize, usize, Minute)> = self
+            .block
+            .base
+            .iter()
+            .flatten()
+            .flat_map(|s| {
+                (s.time.start..s.time.end)
+                    .step_by(slot as usize)
+                    .map(move |t| (s.person, s.desk, s.day, t))
+            })
+            .collect();
+        let base_shifts: HashSet<Shift> = self.block.base.iter().flatten().copied().collect();
+        let change = self.block.change;
+
+        // Columns: binary variables with their own costs (shift count, preferences, changes).
+        let cols = std::mem::take(&mut self.cols);
+        for c in &cols {
+            let s = &c.shift;
+            let mut cost = preference_cost(pb, s);
+            if self.block.base.is_some() {
+                let mut added = 0u32;
+                let mut kept = 0u32;
+                for t in (s.time.start..s.time.end).step_by(slot as usize) {
+                    if base.contains(&(s.person, s.desk, s.day, t)) {
+                        kept += 1;
+                    } else {
+                        added += 1;
+                    }
+                }
+                // |new − old| per person-slot: an added slot costs, keeping a base slot saves
+                // the cost of its removal (the constant below charges every base slot once).
+                cost += change.per_hour * h * (f64::from(added) - f64::from(kept));
+            }
+            self.x_index.push(self.nvars);
+            let v = self.new_var(variable().binary());
+            self.objective.add_mul(cost, v);
+            self.x.push(v);
+        }
+        self.cols = cols;
+        if self.block.base.is_some() {
+            self.constant += change.per_hour * h * base.len() as f64;
+        }
+
+        // Index columns.
+        let mut by_person_day: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+        let mut by_desk_day: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        for (i, c) in self.cols.iter().enumerate() {
+            by_person_day.entry((c.shift.person, c.shift.day)).or_default().push(i);
+            by_desk_day.entry((c.shift.desk, c.shift.day)).or_default().push(i);
+        }
+
+        // Pinned shifts are kept.
+        let pinned: HashSet<Shift> = self.block.pinned.iter().copied().collect();
+        for i in 0..self.cols.len() {
+            if pinned.contains(&self.cols[i].shift) {
+                let v = self.x[i];
+                self.add_row(Expression::from(v).eq(1.0));
+            }
+        }
+
+        // Which people need a "works that day" indicator.
+        let one_shift_a_day = pb.rules.max_shifts_per_day <= 1;
+        let needs_day = |p: usize| {
+            let c = &pb.people[p].contract;
+            c.max_days_week.is_some()
+                || c.max_consecutive_days.is_some()
+                || c.min_consecutive_days.is_some()
+                || c.min_consecutive_days_off.is_some()
+                || c.max_weekends.is_some()
+        };
+        let mut day_worked: HashMap<(usize, usize), Expression> = HashMap::new();
+
+        // `gap`, one place at a time, and `shifts_per_day`: at most one shift's extended interval
+        // [start, end + min_gap) covers any minute of a person's day.
+        let gap = pb.rules.min_gap;
+        for (&(p, d), idx) in &by_person_day {
+            let y = if needs_day(p) {
+                if one_shift_a_day {
+                    let mut e = Expression::with_capacity(idx.len());
+                    for &i in idx {
+                        e.add_mul(1.0, self.x[i]);
+                    }
+                    day_worked.insert((p, d), e);
+                    None
+                } else {
+                    let y = self.new_var(variable().binary());
+                    let mut e = Expression::with_capacity(idx.len());
+                    for &i in idx {
+                        e.add_mul(1.0, self.x[i]);
+                    }
+                    self.rows.push((e - y).geq(0.0));
+                    day_worked.insert((p, d), Expression::from(y));
+                    Some(y)
+                }
+            } else {
+                None
+            };
+            let mut starts: Vec<Minute> = idx.iter().map(|&i| self.cols[i].shift.time.start).collect();
+            starts.sort_unstable();
+            starts.dedup();
+            for t in starts {
+                let mut e = Expression::with_capacity(idx.len());
+                let mut n = 0;
+                for &i in idx {
+                    let s = &self.cols[i].shift.time;
+                    if s.start <= t && t < s.end + gap {
+                        e.add_mul(1.0, self.x[i]);
+                        n += 1;
+                    }
+                }
+                match y {
+                    Some(y) => self.rows.push((e - y).leq(0.0)),
+                    None if n > 1 => self.rows.push(e.leq(1.0)),
+                    None => {}
+                }
+            }
+            // `shifts`: every shift after the first of a day costs `split_shift`.
+            if idx.len() > 1 && w.split_shift > 0.0 {
+                let extra = self.new_var(variable().min(0.0));
+                self.objective.add_mul(w.split_shift, extra);
+                let mut e = Expression::with_capacity(idx.len());
+                for &i in idx {
+                    e.add_mul(1.0, self.x[i]);
+                }
+                self.rows.push((e - extra).leq(1.0));
+            }
+            let max_spd = pb.rules.max_shifts_per_day;
+            if (idx.len() as u32) > max_spd {
+                let mut e = Expression::with_capacity(idx.len());
+                for &i in idx {
+                    e.add_mul(1.0, self.x[i]);
+                }
+                self.rows.push(e.leq(f64::from(max_spd)));
+            }
+            // `max_day`
+            if let Some(cap) = pb.people[p].contract.max_day {
+                let mut e = Expression::with_capacity(idx.len());
+                let mut longest = 0;
+                for &i in idx {
+                    let m = self.cols[i].shift.time.minutes();
+                    longest = longest.max(m);
+                    e.add_mul(f64::from(m), self.x[i]);
+                }
+                if longest * max_spd > cap {
+                    self.rows.push(e.leq(f64::from(cap)));
+                }
+            }
+        }
+
+        // `rest` between consecutive days of the block.
+        if pb.rules.min_rest > 0 {
+            for (&(p, d), idx) in &by_person_day {
+                let Some(next) = by_person_day.get(&(p, d + 1)) else { continue };
+                let mut ends: Vec<Minute> = idx.iter().map(|&i| self.cols[i].shift.time.end).collect();
+                ends.sort_unstable();
+                ends.dedup();
+                let mut next_starts: Vec<Minute> =
+                    next.iter().map(|&i| self.cols[i].shift.time.start).collect();
+                next_starts.sort_unstable();
+                next_starts.dedup();
+                for e_end in ends {
+                    for &t in next_starts.iter().filter(|&&t| rest_conflict(pb, e_end, t)) {
+                        let mut e = Expression::with_capacity(16);
+                        for &i in idx.iter().filter(|&&i| self.cols[i].shift.time.end == e_end) {
+                            e.add_mul(1.0, self.x[i]);
+                        }
+                        for &i in next {
+                            let s = &self.cols[i].shift.time;
+                            if s.start <= t && t < s.end {
+                                e.add_mul(1.0, self.x[i]);
+                            }
+                        }
+                        self.rows.push(e.leq(1.0));
+                    }
+                }
+            }
+        }
+
+        // `succession`: template b may not follow template a.
+        if !pb.forbidden_successions.is_empty() {
+            for (&(p, d), idx) in &by_person_day {
+                let Some(next) = by_person_day.get(&(p, d + 1)) else { continue };
+                for &i in idx {
+                    let Some(a) = self.cols[i].template else { continue };
+                    let banned: Vec<usize> = next
+                        .iter()
+                        .copied()
+                        .filter(|&j| {
+                            self.cols[j]
+                                .template
+                                .is_some_and(|b| pb.forbidden_successions.contains(&(a, b)))
+                        })
+                        .collect();
+                    if banned.is_empty() {
+                        continue;
+                    }
+                    if one_shift_a_day {
+                        let mut e = Expression::from(self.x[i]);
+                        for &j in &banned {
+                            e.add_mul(1.0, self.x[j]);
+                        }
+                        self.rows.push(e.leq(1.0));
+                    } else {
+                        for &j in &banned {
+                            let (xi, xj) = (self.x[i], self.x[j]);
+                            self.rows.push((xi + xj).leq(1.0));
+                        }
+                    }
+                }
+            }
+        }
+
+        // Per-person limits over weeks, the block and the horizon.
+        let weeks: Vec<usize> = {
+            let mut w: Vec<usize> = self.block.days.iter().map(|&d| pb.week_of(d)).collect();
+            w.dedup();
+            w
+        };
+        let full_week = |wk: usize| (0..pb.days.len()).filter(|&d| pb.week_of(d) == wk).count() == 7;
+        let all_cols = self.cols.clone();
+        let all_x = self.x.clone();
+        let block = self.block;
+        for p in 0..pb.people.len() {
+            let person = &pb.people[p];
+            let ctx_minutes = |pred: &dyn Fn(usize) -> bool| -> u32 {
+                block
+                    .context
+                    .iter()
+                    .filter(|s| s.person == p && pred(s.day))
+                    .map(|s| s.time.minutes())
+                    .sum()
+            };
+            let mine: Vec<usize> = by_person_day
+                .range((p, 0)..(p + 1, 0))
+                .flat_map(|(_, v)| v.iter().copied())
+                .collect();
+            let minutes_expr = |filter: &dyn Fn(&Shift) -> bool| {
+                let mut e = Expression::with_capacity(mine.len());
+                let mut most = 0u32;
+                for &i in &mine {
+                    let s = &all_cols[i].shift;
+                    if filter(s) {
+                        e.add_mul(f64::from(s.time.minutes()), all_x[i]);
+                        most += s.time.minutes();
+                    }
+                }
+                (e, most)
+            };
+            for &wk in &weeks {
+                let in_week = |s: &Shift| pb.week_of(s.day) == wk;
+                let (e, most) = minutes_expr(&in_week);
+                let outside = ctx_minutes(&|d| pb.week_of(d) == wk);
+                // `max_week`
+                if let Some(cap) = person.contract.max_week {
+                    if most + outside > cap {
+                        self.rows.push(e.clone().leq(f64::from(cap) - f64::from(outside)));
+                    }
+                }
+                // `contract_min` (soft)
+                let available = (0..pb.days.len())
+                    .any(|d| pb.week_of(d) == wk && !person.availability[d].is_empty());
+                if person.contract.min_week > 0 && w.contract_min > 0.0 && full_week(wk) && available
+                {
+                    let need = f64::from(person.contract.min_week) - f64::from(outside);
+                    if need > 0.0 {
+                        let s = self.continuous(need);
+                        self.objective.add_mul(w.contract_min / 60.0, s);
+                        self.rows.push((e + s).geq(need));
+                    }
+                }
+                // `max_days_week`
+                if let Some(cap) = person.contract.max_days_week {
+                    let mut e = Expression::default();
+                    let mut n = 0;
+                    for &d in self.block.days.iter().filter(|&&d| pb.week_of(d) == wk) {
+                        if let Some(y) = day_worked.get(&(p, d)) {
+                            e += y.clone();
+                            n += 1;
+                        }
+                    }
+                    let ctx_days: HashSet<usize> = self
+                        .block
+                        .context
+                        .iter()
+                        .filter(|s| s.person == p && pb.week_of(s.day) == wk)
+                        .map(|s| s.day)
+                        .collect();
+                    let left = f64::from(cap) - ctx_days.len() as f64;
+                    if n as f64 > left {
+                        self.rows.push(e.leq(left));
+                    }
+                }
+            }
+            // Block cap (budget sharing).
+            if let Some(Some(cap)) = self.block.caps.get(p) {
+                let (e, most) = minutes_expr(&|_| true);
+                if most > *cap {
+                    self.rows.push(e.leq(f64::from(*cap)));
+                }
+            }
+            // `max_term` / `min_term`
+            if !self.block.ignore_term {
+                let outside = ctx_minutes(&|_| true);
+                let (e, most) = minutes_expr(&|_| true);
+                if let Some(cap) = person.contract.max_term {
+                    if most + outside > cap {
+                        self.rows.push(e.clone().leq(f64::from(cap) - f64::from(outside)));
+                    }
+                }
+                if let Some(floor) = person.contract.min_term {
+                    let need = f64::from(floor) - f64::from(outside);
+                    if need > 0.0 {
+                        self.rows.push(e.geq(need));
+                    }
+                }
+            }
+            // Consecutive-day rules and weekends over the block's days.
+            let c = &person.contract;
+            let days = &self.block.days;
+            let last_day = pb.days.len().saturating_sub(1);
+            let yv = |d: usize| day_worked.get(&(p, d)).cloned().unwrap_or_default();
+            if let Some(k) = c.max_consecutive_days {
+                let k = k as usize;
+                for (wi, _) in days.iter().enumerate() {
+                    let window = days.get(wi..wi + k + 1);
+                    if let Some(win) = window {
+                        if win.last().copied() == Some(win[0] + k) {
+                            let mut e = Expression::default();
+                            for &d in win {
+                                e += yv(d);
+                            }
+                            self.rows.push(e.leq(k as f64));
+                        }
+                    }
+                }
+            }
+            if let Some(k) = c.min_consecutive_days {
+                for &d in days.iter().filter(|&&d| d >= 1) {
+                    for j in 1..k as usize {
+                        if d + j > last_day {
+                            break;
+                        }
+                        // A block of work starting on d lasts at least k days.
+                        self.rows.push((yv(d) - yv(d - 1) - yv(d + j)).leq(0.0));
+                    }
+                }
+            }
+            if let Some(k) = c.min_consecutive_days_off {
+                for &d in days.iter().filter(|&&d| d >= 1) {
+                    for j in 1..k as usize {
+                        if d + j > last_day {
+                            break;
+                        }
+                        // A block of days off starting on d lasts at least k days.
+                        self.rows.push((yv(d - 1) - yv(d) + yv(d + j)).leq(1.0));
+                    }
+                }
+            }
+            if let Some(cap) = c.max_weekends {
+                let mut e = Expression::default();
+                let mut n = 0;
+                for &wk in &weeks {
+                    let we: Vec<usize> = days
+                        .iter()
+                        .copied()
+                        .filter(|&d| pb.week_of(d) == wk && pb.is_weekend(d))
+                        .collect();
+                    let worked: Vec<Expression> = we
+                        .iter()
+                        .filter(|&&d| day_worked.contains_key(&(p, d)))
+                        .map(|&d| yv(d))
+                        .collect();
+                    if worked.is_empty() {
+                        continue;
+                    }
+                    let z = self.new_var(variable().min(0.0).max(1.0));
+                    for y in worked {
+                        self.rows.push((y - z).leq(0.0));
+                    }
+                    e.add_mul(1.0, z);
+                    n += 1;
+                }
+                if n > cap {
+                    self.rows.push(e.leq(f64::from(cap)));
+                }
+            }
+            // `template_limit`
+            for &(t, lim) in &person.template_limits {
+                let mut e = Expression::default();
+                let mut n = 0u32;
+                for &i in &mine {
+                    if self.cols[i].template == Some(t) {
+                        e.add_mul(1.0, self.x[i]);
+                        n += 1;
+                    }
+                }
+                let used = self
+                    .block
+                    .context
+                    .iter()
+                    .filter(|s| {
+                        s.person == p
+                            && pb.templates.get(t).is_some_and(|tt| tt.desk == s.desk && tt.time == s.time)
+                    })
+                    .count() as u32;
+                if n + used > lim {
+                    self.rows.push(e.leq(f64::from(lim) - f64::from(used)));
+                }
+            }
+            // `fixed`
+            for f in person.fixed.iter().filter(|f| days.contains(&f.day)) {
+                let mut t = f.time.start;
+                while t < f.time.end {
+                    let mut e = Expression::default();
+                    for &i in &mine {
+                        let s = &self.cols[i].shift;
+                        if s.day == f.day && s.desk == f.desk && s.time.start <= t && t < s.time.end {
+                            e.add_mul(1.0, self.x[i]);
+                        }
+                    }
+                    self.rows.push(e.geq(1.0));
+                    t += slot;
+                }
+            }
+            // `requests`
+            for r in person.requests.iter().filter(|r| days.contains(&r.day)) {
+                let mut e = Expression::default();
+                for &i in &mine {
+                    if self.cols[i].shift.day == r.day && self.cols[i].template == Some(r.template) {
+                        e.add_mul(1.0, self.x[i]);
+                    }
+                }
+                if r.on {
+                    self.constant += r.weight;
+                    self.objective.add_mul(-r.weight, e);
+                } else {
+                    self.objective.add_mul(r.weight, e);
+                }
+            }
+        }
+
+        // Changed people (repair): any added person-slot, or any base person-slot dropped.
+        if self.block.base.is_some() && change.per_person > 0.0 {
+            for p in 0..pb.people.len() {
+                let mut rows = Vec::new();
+                for (&(pp, d), idx) in by_person_day.range((p, 0)..(p + 1, 0)) {
+                    let _ = pp;
+                    let mut times: Vec<Minute> = idx
+                        .iter()
+                        .flat_map(|&i| {
+                            let s = self.cols[i].shift.time;
+                            (s.start..s.end).step_by(slot as usize)
+                        })
+                        .collect();
+                    times.sort_unstable();
+                    times.dedup();
+                    for t in times {
+                        let mut e = Expression::default();
+                        let mut n = 0;
+                        for &i in idx {
+                            let s = &self.cols[i].shift;
+                            let covers = s.time.start <= t && t < s.time.end;
+                            if covers && !base.contains(&(p, s.desk, d, t)) {
+                                e.add_mul(1.0, self.x[i]);
+                                n += 1;
+                            }
+                        }
+                        if n > 0 {
+                            rows.push(e);
+                        }
+                    }
+                }
+                let my_base: Vec<&(usize, usize, usize, Minute)> =
+                    base.iter().filter(|k| k.0 == p).collect();
+                for &&(_, desk, d, t) in &my_base {
+                    let mut e = Expression::from(1.0);
+                    if let Some(idx) = by_person_day.get(&(p, d)) {
+                        for &i in idx {
+                            let s = &self.cols[i].shift;
+                            if s.desk == desk && s.time.start <= t && t < s.time.end {
+                                e.add_mul(-1.0, self.x[i]);
+                            }
+                        }
+                    }
+                    rows.push(e);
+                }
+                // Identical base shifts never change a person.
+                let _ = &base_shifts;
+                if rows.is_empty() {
+                    continue;
+                }
+                let c = self.new_var(variable().min(0.0).max(1.0));
+                self.objective.add_mul(change.per_person, c);
+                for e in rows {
+                    self.rows.push((e - c).leq(0.0));
+                }
+            }
+        }
+
+        // Coverage per desk, day and slot.
+        let scale = if self.block.must_scale > 0.0 { self.block.must_scale } else { 1.0 };
+        let mut desk_days: Vec<(usize, usize)> = Vec::new();
+        for (k, desk) in pb.desks.iter().enumerate() {
+            for &d in &self.block.days {
+                if desk.days.get(d).is_some_and(|x| x.is_some()) {
+                    desk_days.push((k, d));
+                }
+            }
+        }
+        for &(k, d) in &desk_days {
+            let Some(dd) = pb.desks[k].days[d].as_ref() else { continue };
+            let empty = Vec::new();
+            let idx = by_desk_day.get(&(k, d)).unwrap_or(&empty);
+            for (si, cover) in dd.cover.iter().enumerate() {
+                let t = dd.open.start + si as u32 * slot;
+                let mut staffed = Expression::with_capacity(idx.len());
+                let mut n = 0u32;
+                for &i in idx {
+                    let s = &self.cols[i].shift.time;
+                    if s.start <= t && t < s.end {
+                        staffed.add_mul(1.0, self.x[i]);
+                        n += 1;
+                    }
+                }
+                // One integer "people on the desk" variable per slot keeps the rows below sparse.
+                if n > 0 {
+                    let sv = self.new_var(variable().integer().min(0.0).max(f64::from(n)));
+                    self.rows.push((staffed - sv).eq(0.0));
+                    staffed = Expression::from(sv);
+                }
+                // `coverage_max`
+                if n > cover.max {
+                    self.rows.push(staffed.clone().leq(f64::from(cover.max)));
+                }
+                // `coverage_min`
+                if cover.min > 0 && w.coverage_min > 0.0 {
+                    let u = self.continuous(f64::from(cover.min));
+                    self.objective.add_mul(w.coverage_min * h * scale, u);
+                    self.rows.push((staffed.clone() + u).geq(f64::from(cover.min)));
+                }
+                // `coverage_target`
+                if cover.target > 0 && w.coverage_target > 0.0 {
+                    let v = self.continuous(f64::from(cover.target));
+                    self.objective.add_mul(w.coverage_target * h, v);
+                    self.rows.push((staffed + v).geq(f64::from(cover.target)));
+                }
+            }
+        }
+
+        // `requirement`: staff mix.
+        for r in pb.requirements.iter().filter(|r| self.block.days.contains(&r.day)) {
+            let date = pb.days[r.day];
+            let empty = Vec::new();
+            let idx = by_desk_day.get(&(r.desk, r.day)).unwrap_or(&empty);
+            let weight = if r.weight >= w.coverage_min { r.weight * scale } else { r.weight };
+            let mut t = r.time.start;
+            while t < r.time.end {
+                let mut e = Expression::default();
+                for &i in idx {
+                    let s = &self.cols[i].shift;
+                    let qualified = match r.who {
+                        Who::Skill(sk) => pb.people[s.person].has_skill(sk, date),
+                        Who::Group(g) => pb.people[s.person].group == g,
+                    };
+                    if qualified && s.time.start <= t && t < s.time.end {
+                        e.add_mul(1.0, self.x[i]);
+                    }
+                }
+                let q = self.continuous(f64::from(r.need));
+                self.objective.add_mul(weight * h, q);
+                self.rows.push((e + q).geq(f64::from(r.need)));
+                t += slot;
+            }
+        }
+
+        // `fairness`: convex cost of each person's weekly count per category.
+        let cats: [(f64, &dyn Fn(&Shift) -> bool); 3] = [
+            (w.fair_evenings, &|s: &Shift| pb.is_evening(&s.time)),
+            (w.fair_weekends, &|s: &Shift| pb.is_weekend(s.day)),
+            (w.fair_closings, &|s: &Shift| pb.is_closing(s)),
+        ];
+        for &wk in &weeks {
+            for p in 0..pb.people.len() {
+                for (weight, pred) in &cats {
+                    if *weight <= 0.0 {
+                        continue;
+                    }
+                    let mut e = Expression::default();
+                    let mut days_with = HashSet::new();
+                    for (_, idx) in by_person_day.range((p, 0)..(p + 1, 0)) {
+                        for &i in idx {
+                            let s = &self.cols[i].shift;
+                            if pb.week_of(s.day) == wk && pred(s) {
+                                e.add_mul(1.0, self.x[i]);
+                                days_with.insert(s.day);
+                            }
+                        }
+                    }
+                    // At most `max_shifts_per_day` such shifts a day.
+                    let most = days_with.len() * pb.rules.max_shifts_per_day.max(1) as usize;
+                    // n(n-1)/2 for n shifts of the kind: each further one costs one more.
+                    for j in 1..most {
+                        let ex = self.continuous(most as f64);
+                        self.objective.add_mul(*weight, ex);
+                        self.rows.push((e.clone() - ex).leq(j as f64));
+                    }
+                }
+            }
+        }
+
+        // `template_cover`
+        for tc in pb.template_cover.iter().filter(|tc| self.block.days.contains(&tc.day)) {
+            let mut n = Expression::default();
+            for &i in by_desk_day
+                .get(&(pb.templates.get(tc.template).map_or(usize::MAX, |t| t.desk), tc.day))
+                .unwrap_or(&Vec::new())
+            {
+                if self.cols[i].template == Some(tc.template) {
+                    n.add_mul(1.0, self.x[i]);
+                }
+            }
+            let req = f64::from(tc.requirement);
+            if tc.weight_under > 0.0 && tc.requirement > 0 {
+                let u = self.continuous(req);
+                self.objective.add_mul(tc.weight_under, u);
+                self.rows.push((n.clone() + u).geq(req));
+            }
+            if tc.weight_over > 0.0 {
+                let o = self.new_var(variable().min(0.0));
+                self.objective.add_mul(tc.weight_over, o);
+                self.rows.push((n - o).leq(req));
+            }
+        }
+
+        Ok(Formulation {
+            vars: self.vars,
+            objective: self.objective,
+            constant: self.constant,
+            rows: self.rows,
+            cols: self.cols,
+            x: self.x_index,
+        })
+    }
+}
+
+fn succession_forbidden(problem: &Problem, first: &Shift, second: &Shift) -> bool {
+    if problem.forbidden_successions.is_empty() {
+        return false;
+    }
+    let tmpl = |s: &Shift| {
+        problem
+            .templates
+            .iter()
+            .position(|t| t.desk == s.desk && t.time == s.time)
+    };
+    match (tmpl(first), tmpl(second)) {
+        (Some(a), Some(b)) => problem.forbidden_successions.contains(&(a, b)),
+        _ => false,
+    }
+}
+
+/// A built model, ready to solve.
+pub(crate) struct Formulation {
+    vars: ProblemVariables,
+    objective: Expression,
+    constant: f64,
+    rows: Vec<Constraint>,
+    cols: Vec<Column>,
+    /// Column number in the solver of each shift column.
+    x: Vec<usize>,
+}
+
+/// Builds the model of one block.
+pub(crate) fn formulate(problem: &Problem, block: &Block) -> Result<Formulation, BlockError> {
+    Builder::new(problem, block).build()
+}
+
+impl Formulation {
+    /// Number of shift columns.
+    pub(crate) fn num_columns(&self) -> usize {
+        self.cols.len()
+    }
+
+    /// Solves with HiGHS and reads back the chosen shifts.
+    pub(crate) fn solve(self, settings: &BlockSettings) -> Result<BlockOutcome, BlockError> {
+        let ncols = self.cols.len();
+        let nrows = self.rows.len();
+        let initial: Option<Vec<(usize, f64)>> = settings.initial.as_ref().map(|init| {
+            let chosen: HashSet<&Shift> = init.iter().collect();
+            self.cols
+                .iter()
+                .zip(&self.x)
+                .map(|(c, &v)| (v, if chosen.contains(&c.shift) { 1.0 } else { 0.0 }))
+                .collect()
+        });
+        let mut problem = self.vars.minimise(self.objective).using(highs);
+        for r in self.rows {
+            problem.add_constraint(r);
+        }
+        let mut model = problem
+            .try_into_inner()
+            .map_err(|e| BlockError::Solver(format!("{e:?}")))?;
+        model.make_quiet();
+        if std::env::var_os("DESKROSTER_HIGHS_LOG").is_some() {
+            let _ = model.try_set_option("output_flag", true);
+            let _ = model.try_set_option("log_to_console", true);
+        }
+        if let Ok(opts) = std::env::var("DESKROSTER_HIGHS_OPTS") {
+            for kv in opts.split(',') {
+                if let Some((k, v)) = kv.split_once('=') {
+                    let ok = if let Ok(i) = v.parse::<i32>() {
+                        model.try_set_option(k, i).is_ok()
+                    } else if let Ok(f) = v.parse::<f64>() {
+                        model.try_set_option(k, f).is_ok()
+                    } else if let Ok(b) = v.parse::<bool>() {
+                        model.try_set_option(k, b).is_ok()
+                    } else {
+                        model.try_set_option(k, v).is_ok()
+                    };
+                    if !ok {
+                        eprintln!("deskroster: HiGHS rejected option {k}={v}");
+                    }
+                }
+            }
+        }
+        let set = |m: &mut highs::Model, k: &str, v: f64| m.try_set_option(k, v).is_ok();
+        set(&mut model, "mip_rel_gap", settings.gap);
+        if let Some(t) = settings.time_limit {
+            set(&mut model, "time_limit", t.max(0.0));
+        }
+        let _ = model.try_set_option("threads", settings.threads.max(1) as i32);
+        let _ = model.try_set_option("random_seed", 0);
+        if let Some(path) = &settings.export {
+            let _ = model.try_set_option("write_model_to_file", true);
+            let _ = model.try_set_option("write_model_file", path.to_string_lossy().as_ref());
+        }
+        if let Some(init) = initial {
+            let mut v = vec![0.0; model.num_cols()];
+            for (var, val) in init {
+                if let Some(slot) = v.get_mut(var) {
+                    *slot = val;
+                }
+            }
+            let _ = model.try_set_solution(Some(&v), None, None, None);
+        }
+        let solved = model
+            .try_solve()
+            .map_err(|e| BlockError::Solver(format!("{e:?}")))?;
+        use highs::{HighsModelStatus as S, HighsSolutionStatus};
+        let status = solved.status();
+        match status {
+            S::Infeasible | S::UnboundedOrInfeasible => return Err(BlockError::Infeasible),
+            S::Optimal | S::ObjectiveBound | S::ObjectiveTarget => {}
+            S::ReachedTimeLimit
+            | S::ReachedSolutionLimit
+            | S::ReachedInterrupt
+            | S::ReachedIterationLimit
+            | S::ReachedMemoryLimit => {}
+            S::ModelEmpty => {
+                return Ok(BlockOutcome {
+                    shifts: Vec::new(),
+                    objective: self.constant,
+                    bound: self.constant,
+                    proven: true,
+                    columns: ncols,
+                    rows: nrows,
+                })
+            }
+            other => return Err(BlockError::Solver(format!("HiGHS status {other:?}"))),
+        }
+        if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
+            return Err(BlockError::NoSolution);
+        }
+        let sol = solved.get_solution();
+        let values = sol.columns();
+        let mut shifts = Vec::new();
+        for (c, v) in self.cols.iter().zip(&self.x) {
+            if values.get(*v).is_some_and(|&val| val > 0.5) {
+                shifts.push(c.shift);
+            }
+        }
+        let objective = solved.objective_value() + self.constant;
+        let dual = solved
+            .double_info_value(c"mip_dual_bound")
+            .ok()
+            .filter(|b| b.is_finite());
+        let proven = matches!(status, S::Optimal);
+        let bound = match dual {
+            Some(b) => b + self.constant,
+            None if proven => objective,
+            None => f64::NEG_INFINITY,
+        };
+        Ok(BlockOutcome {
+            shifts,
+            objective,
+            bound: bound.min(objective),
+            proven,
+            columns: ncols,
+            rows: nrows,
+        })
+    }
+}
+
+/// Writes the model of a block in MPS or LP format (by the file's extension) without solving it.
+pub(crate) fn export(problem: &Problem, block: &Block, path: &Path) -> Result<(), BlockError> {
+    let f = formulate(problem, block)?;
+    let settings = BlockSettings {
+        time_limit: Some(0.0),
+        gap: 0.0,
+        threads: 1,
+        initial: None,
+        export: Some(path.to_path_buf()),
+    };
+    match f.solve(&settings) {
+        Ok(_) | Err(BlockError::NoSolution) | Err(BlockError::Infeasible) => Ok(()),
+        Err(e) => Err(e),
+    }
+}

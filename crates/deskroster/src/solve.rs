@@ -1,0 +1,527 @@
+//! Solving a whole term: split it into independent blocks of weeks, solve each to proven
+//! optimality, share term budgets when they bind, and re-check the result.
+//!
+//! # Example: one desk, two people, one day
+//! ```
+//! use deskroster::builder::ProblemBuilder;
+//! use deskroster::solve::{solve, SolveOptions};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let problem = deskroster::builder::example_problem()?;
+//! let solution = solve(&problem, &SolveOptions::default())?;
+//! assert!(solution.summary.proven_optimal);
+//! let report = deskroster::check::check(&problem, &solution.roster);
+//! assert!(report.violations.is_empty());
+//! assert!((report.penalties.total() - solution.summary.objective).abs() < 1e-6);
+//! # Ok(()) }
+//! ```
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::columns::person_day_columns;
+use crate::formulate::{export, formulate, Block, BlockError, BlockOutcome, BlockSettings};
+use crate::model::{Problem, Roster, Shift, SolveSummary};
+
+/// Settings of a solve.
+#[derive(Clone, Debug)]
+pub struct SolveOptions {
+    /// Stop after this many seconds in total (the roster found so far is returned, with its gap).
+    pub time_limit: Option<f64>,
+    /// Accept a roster once it is proven within this relative gap of optimal (default 1e-4).
+    pub gap: f64,
+    /// Solver threads (default 1: deterministic and fastest on small machines).
+    pub threads: u32,
+    /// Solve the whole horizon as one model, even when weeks are independent.
+    pub no_decompose: bool,
+    /// Write the whole-horizon integer program to this file (`.mps` or `.lp`) before solving.
+    pub export_model: Option<PathBuf>,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            time_limit: None,
+            gap: 1e-4,
+            threads: 1,
+            no_decompose: false,
+            export_model: None,
+        }
+    }
+}
+
+/// Progress of a solve, for a progress bar.
+#[derive(Clone, Debug)]
+pub struct Progress {
+    /// Blocks finished so far.
+    pub done: usize,
+    /// Blocks in all.
+    pub total: usize,
+    /// Sum of the finished blocks' objectives.
+    pub objective: f64,
+    /// Sum of the finished blocks' bounds.
+    pub bound: f64,
+    /// Seconds since the solve started.
+    pub elapsed: f64,
+    /// What is happening now, e.g. `"week 3 of 15"`.
+    pub stage: String,
+}
+
+/// Statistics of one solved block.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct BlockStats {
+    /// First day index of the block.
+    pub first_day: usize,
+    /// Number of days.
+    pub days: usize,
+    /// Shift columns in the model.
+    pub columns: usize,
+    /// Rows in the model.
+    pub rows: usize,
+    /// Objective of the block.
+    pub objective: f64,
+    /// Proven bound of the block.
+    pub bound: f64,
+    /// Seconds.
+    pub seconds: f64,
+    /// True when solved by copying an identical week.
+    pub reused: bool,
+}
+
+/// A solved roster.
+#[derive(Clone, Debug)]
+pub struct Solution {
+    /// The roster.
+    pub roster: Roster,
+    /// Objective, bound, gap, time.
+    pub summary: SolveSummary,
+    /// Per block statistics.
+    pub blocks: Vec<BlockStats>,
+}
+
+/// Why no roster could be produced.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SolveError {
+    /// The problem breaks a structural invariant.
+    #[error("invalid problem: {0}")]
+    Invalid(String),
+    /// Hard rules contradict each other (fixed assignments, pinned shifts, term minimums).
+    #[error("no roster satisfies the hard rules of {0}: check fixed assignments, pinned shifts and minimum term hours")]
+    Infeasible(String),
+    /// Time ran out before any roster was found.
+    #[error("no roster found within the time limit ({0})")]
+    NoSolution(String),
+    /// The solver failed.
+    #[error("solver error: {0}")]
+    Solver(String),
+    /// The model could not be written.
+    #[error("could not export the model: {0}")]
+    Export(String),
+}
+
+fn block_error(e: BlockError, what: &str) -> SolveError {
+    match e {
+        BlockError::Infeasible => SolveError::Infeasible(what.to_string()),
+        BlockError::NoSolution => SolveError::NoSolution(what.to_string()),
+        BlockError::Solver(s) => SolveError::Solver(s),
+    }
+}
+
+/// Describes a block of days for messages: "week of 2027-01-04" or "2027-01-04 to 2027-04-18".
+pub(crate) fn describe_days(problem: &Problem, days: &[usize]) -> String {
+    let first = days.first().and_then(|&d| problem.days.get(d));
+    let last = days.last().and_then(|&d| problem.days.get(d));
+    match (first, last) {
+        (Some(a), Some(b)) if days.len() <= 7 => format!("the week of {a} ({a} to {b})"),
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        _ => "an empty horizon".to_string(),
+    }
+}
+
+/// Maximum minutes a person could possibly work over the horizon, given availability, opening,
+/// daily and weekly caps: when this is within `max_term`, the term cap cannot bind.
+fn term_reach(problem: &Problem, person: usize) -> u64 {
+    let p = &problem.people[person];
+    let mut per_week: std::collections::BTreeMap<usize, u64> = Default::default();
+    for d in 0..problem.days.len() {
+        let cols = person_day_columns(problem, person, d);
+        if cols.is_empty() {
+            continue;
+        }
+        // Upper bound on a day's minutes: union of column coverage, capped.
+        let mut minutes: Vec<(u32, u32)> = cols.iter().map(|c| (c.shift.time.start, c.shift.time.end)).collect();
+        minutes.sort_unstable();
+        let mut total = 0u64;
+        let mut cur: Option<(u32, u32)> = None;
+        for (s, e) in minutes {
+            cur = match cur {
+                Some((cs, ce)) if s <= ce => Some((cs, ce.max(e))),
+                Some((cs, ce)) => {
+                    total += u64::from(ce - cs);
+                    Some((s, e))
+                }
+                None => Some((s, e)),
+            };
+        }
+        if let Some((cs, ce)) = cur {
+            total += u64::from(ce - cs);
+        }
+        let spd = u64::from(problem.rules.max_shifts_per_day) * u64::from(problem.rules.max_length);
+        let day = total.min(spd).min(p.contract.max_day.map_or(u64::MAX, u64::from));
+        *per_week.entry(problem.week_of(d)).or_default() += day;
+    }
+    per_week
+        .values()
+        .map(|&m| m.min(p.contract.max_week.map_or(u64::MAX, u64::from)))
+        .sum()
+}
+
+/// A key equal for two blocks whose models are the same up to a shift of day indices: same
+/// weekdays, opening, coverage, requirements, availability, preferences, fixed assignments, skills
+/// valid on each day, and whether the week is whole (contract minimums apply to whole weeks).
+fn block_key(problem: &Problem, days: &[usize]) -> Option<String> {
+    use std::fmt::Write;
+    let first = *days.first()?;
+    let mut key = String::new();
+    let whole = days.len() == 7;
+    let _ = write!(key, "n{}w{}|", days.len(), whole);
+    for (off, &d) in days.iter().enumerate() {
+        if d != first + off {
+            return None;
+        }
+        let date = problem.days.get(d)?;
+        let _ = write!(key, "D{}:{:?}|", off, chrono::Datelike::weekday(date));
+        for desk in &problem.desks {
+            let _ = write!(key, "{:?}|", serde_json::to_string(&desk.days.get(d)).ok()?);
+        }
+        for r in problem.requirements.iter().filter(|r| r.day == d) {
+            let _ = write!(key, "R{}:{}:{:?}:{}:{:?}:{}|", r.label, r.desk, r.time, r.need, r.who, r.weight);
+        }
+        for p in &problem.people {
+            let _ = write!(key, "A{:?}|", p.availability.get(d)?);
+            for pr in p.preferences.iter().filter(|pr| pr.day == d) {
+                let _ = write!(key, "P{:?}{:?}{}|", pr.time, pr.kind, pr.weight);
+            }
+            for f in p.fixed.iter().filter(|f| f.day == d) {
+                let _ = write!(key, "F{}{:?}|", f.desk, f.time);
+            }
+            for r in p.requests.iter().filter(|r| r.day == d) {
+                let _ = write!(key, "Q{}{}{}|", r.template, r.on, r.weight);
+            }
+            let skills: Vec<usize> = (0..problem.skills.len()).filter(|&k| p.has_skill(k, *date)).collect();
+            let _ = write!(key, "S{skills:?}|");
+        }
+        for tc in problem.template_cover.iter().filter(|tc| tc.day == d) {
+            let _ = write!(key, "T{}:{}:{}:{}|", tc.template, tc.requirement, tc.weight_under, tc.weight_over);
+        }
+    }
+    Some(key)
+}
+
+/// Groups the horizon's weeks into blocks that no rule links.
+///
+/// Returns the blocks (day lists) and the people whose term caps link weeks and were relaxed.
+fn blocks(problem: &Problem, no_decompose: bool) -> (Vec<Vec<usize>>, Vec<usize>) {
+    let n = problem.days.len();
+    if n == 0 {
+        return (Vec::new(), Vec::new());
+    }
+    let weeks = problem.num_weeks();
+    let all = || vec![(0..n).collect::<Vec<_>>()];
+    if no_decompose || weeks <= 1 {
+        return (all(), Vec::new());
+    }
+    // Rules that link every day of the horizon.
+    let day_chains = problem.people.iter().any(|p| {
+        let c = &p.contract;
+        c.max_consecutive_days.is_some()
+            || c.min_consecutive_days.is_some()
+            || c.min_consecutive_days_off.is_some()
+            || c.max_weekends.is_some()
+            || c.min_term.is_some()
+            || !p.template_limits.is_empty()
+    }) || !problem.forbidden_successions.is_empty();
+    if day_chains {
+        return (all(), Vec::new());
+    }
+    // Links between consecutive weeks: a rest conflict across Sunday night.
+    let mut linked = vec![false; weeks];
+    for (pi, _) in problem.people.iter().enumerate() {
+        for d in 0..n.saturating_sub(1) {
+            if problem.week_of(d) == problem.week_of(d + 1) {
+                continue;
+            }
+            let late = person_day_columns(problem, pi, d);
+            let early = person_day_columns(problem, pi, d + 1);
+            let latest_end = late.iter().map(|c| c.shift.time.end).max();
+            let earliest_start = early.iter().map(|c| c.shift.time.start).min();
+            if let (Some(e), Some(s)) = (latest_end, earliest_start) {
+                if 1440 - e + s < problem.rules.min_rest {
+                    linked[problem.week_of(d)] = true;
+                }
+            }
+        }
+    }
+    let binding: Vec<usize> = (0..problem.people.len())
+        .filter(|&p| {
+            problem.people[p]
+                .contract
+                .max_term
+                .is_some_and(|cap| term_reach(problem, p) > u64::from(cap))
+        })
+        .collect();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut cur: Vec<usize> = Vec::new();
+    for d in 0..n {
+        cur.push(d);
+        let end_of_week = d + 1 == n || problem.week_of(d + 1) != problem.week_of(d);
+        if end_of_week && !linked[problem.week_of(d)] {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    (out, binding)
+}
+
+/// Solves the problem: a roster and how close to optimal it is proven.
+///
+/// # Errors
+/// [`SolveError::Invalid`] when the problem breaks an invariant, [`SolveError::Infeasible`] when
+/// hard rules contradict each other (coverage never makes a problem infeasible: holes are
+/// penalised and reported), [`SolveError::NoSolution`] when time runs out before any roster.
+pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<Solution, SolveError> {
+    solve_with_progress(problem, options, &mut |_| {})
+}
+
+/// [`solve`], reporting progress after every block.
+///
+/// # Errors
+/// As [`solve`].
+pub fn solve_with_progress(
+    problem: &Problem,
+    options: &SolveOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Solution, SolveError> {
+    problem.validate().map_err(SolveError::Invalid)?;
+    let start = Instant::now();
+    let n = problem.days.len();
+    if let Some(path) = &options.export_model {
+        let block = Block { days: (0..n).collect(), ..Block::default() };
+        export(problem, &block, path).map_err(|e| SolveError::Export(format!("{e:?}")))?;
+    }
+    let (day_blocks, binding) = blocks(problem, options.no_decompose);
+    let relax = !binding.is_empty() && day_blocks.len() > 1;
+    let total = day_blocks.len();
+    let deadline = options.time_limit.map(|t| start + std::time::Duration::from_secs_f64(t));
+    let remaining = || deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64());
+
+    let mut outcomes: Vec<(Vec<usize>, BlockOutcome, f64)> = Vec::new();
+    let mut solved: std::collections::HashMap<String, (Vec<usize>, BlockOutcome)> = Default::default();
+    let mut reused: Vec<bool> = Vec::new();
+    let (mut obj, mut bound) = (0.0, 0.0);
+    for (i, days) in day_blocks.iter().enumerate() {
+        progress(&Progress {
+            done: i,
+            total,
+            objective: obj,
+            bound,
+            elapsed: start.elapsed().as_secs_f64(),
+            stage: format!("solving {}", describe_days(problem, days)),
+        });
+        let t0 = Instant::now();
+        // An identical week solved before has the same optimum, shifted by whole weeks.
+        let key = block_key(problem, days);
+        if let Some((src_days, src)) = key.as_ref().and_then(|k| solved.get(k)) {
+            let offset = days[0] - src_days[0];
+            let mut out: BlockOutcome = src.clone();
+            for s in &mut out.shifts {
+                s.day += offset;
+            }
+            obj += out.objective;
+            bound += out.bound;
+            outcomes.push((days.clone(), out, t0.elapsed().as_secs_f64()));
+            reused.push(true);
+            continue;
+        }
+        let block = Block { days: days.clone(), ignore_term: relax, ..Block::default() };
+        let settings = BlockSettings {
+            time_limit: remaining().map(|r| r / (total - i) as f64 * 2.0).map(|r| r.min(remaining().unwrap_or(r))),
+            gap: options.gap,
+            threads: options.threads,
+            initial: None,
+            export: None,
+        };
+        let out = formulate(problem, &block)
+            .and_then(|f| f.solve(&settings))
+            .map_err(|e| block_error(e, &describe_days(problem, days)))?;
+        obj += out.objective;
+        bound += out.bound;
+        if let Some(k) = key {
+            solved.insert(k, (days.clone(), out.clone()));
+        }
+        outcomes.push((days.clone(), out, t0.elapsed().as_secs_f64()));
+        reused.push(false);
+    }
+
+    let mut shifts: Vec<Shift> = outcomes.iter().flat_map(|(_, o, _)| o.shifts.iter().copied()).collect();
+    let mut proven = outcomes.iter().all(|(_, o, _)| o.proven);
+    let mut objective: f64 = outcomes.iter().map(|(_, o, _)| o.objective).sum();
+    let lower: f64 = outcomes.iter().map(|(_, o, _)| o.bound).sum();
+    let mut blocks_stats: Vec<BlockStats> = outcomes
+        .iter()
+        .zip(&reused)
+        .map(|((days, o, secs), &reused)| BlockStats {
+            first_day: days.first().copied().unwrap_or(0),
+            days: days.len(),
+            columns: o.columns,
+            rows: o.rows,
+            objective: o.objective,
+            bound: o.bound,
+            seconds: *secs,
+            reused,
+        })
+        .collect();
+
+    if relax {
+        // The relaxation dropped term caps. Where one is exceeded, share the cap out over the
+        // weeks in proportion to the relaxed use and re-solve the weeks that change.
+        let over: Vec<usize> = binding
+            .iter()
+            .copied()
+            .filter(|&p| {
+                let used: u32 = shifts.iter().filter(|s| s.person == p).map(|s| s.time.minutes()).sum();
+                problem.people[p].contract.max_term.is_some_and(|cap| used > cap)
+            })
+            .collect();
+        if !over.is_empty() {
+            progress(&Progress {
+                done: total,
+                total,
+                objective,
+                bound: lower,
+                elapsed: start.elapsed().as_secs_f64(),
+                stage: "sharing term budgets over the weeks".into(),
+            });
+            let caps = share_budgets(problem, &day_blocks, &shifts, &over);
+            let mut new_shifts = Vec::new();
+            objective = 0.0;
+            for (bi, (days, out, _)) in outcomes.iter().enumerate() {
+                let block_caps = &caps[bi];
+                let touched = block_caps.iter().any(|c| c.is_some());
+                if !touched {
+                    new_shifts.extend(out.shifts.iter().copied());
+                    objective += out.objective;
+                    continue;
+                }
+                let t0 = Instant::now();
+                let block = Block {
+                    days: days.clone(),
+                    ignore_term: true,
+                    caps: block_caps.clone(),
+                    ..Block::default()
+                };
+                let settings = BlockSettings {
+                    time_limit: remaining(),
+                    gap: options.gap,
+                    threads: options.threads,
+                    initial: None,
+                    export: None,
+                };
+                let o = formulate(problem, &block)
+                    .and_then(|f| f.solve(&settings))
+                    .map_err(|e| block_error(e, &describe_days(problem, days)))?;
+                objective += o.objective;
+                new_shifts.extend(o.shifts.iter().copied());
+                blocks_stats[bi].objective = o.objective;
+                blocks_stats[bi].seconds += t0.elapsed().as_secs_f64();
+            }
+            shifts = new_shifts;
+            proven = (objective - lower) <= options.gap * objective.abs().max(1.0);
+        }
+    }
+
+    let roster = Roster::new(shifts);
+    let gap = ((objective - lower) / objective.abs().max(1.0)).max(0.0);
+    let summary = SolveSummary {
+        objective,
+        bound: lower,
+        gap,
+        proven_optimal: proven || gap <= options.gap,
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    progress(&Progress {
+        done: total,
+        total,
+        objective,
+        bound: lower,
+        elapsed: summary.seconds,
+        stage: "done".into(),
+    });
+    Ok(Solution { roster, summary, blocks: blocks_stats })
+}
+
+/// Splits each over-budget person's term cap over the blocks, in proportion to what the
+/// relaxation gave them, rounded down to whole slots. Returns per block, per person caps.
+fn share_budgets(
+    problem: &Problem,
+    day_blocks: &[Vec<usize>],
+    shifts: &[Shift],
+    over: &[usize],
+) -> Vec<Vec<Option<u32>>> {
+    let slot = problem.slot_minutes.max(1);
+    let mut caps = vec![vec![None; problem.people.len()]; day_blocks.len()];
+    for &p in over {
+        let Some(cap) = problem.people[p].contract.max_term else { continue };
+        let used: Vec<u32> = day_blocks
+            .iter()
+            .map(|days| {
+                shifts
+                    .iter()
+                    .filter(|s| s.person == p && days.contains(&s.day))
+                    .map(|s| s.time.minutes())
+                    .sum()
+            })
+            .collect();
+        let total: u32 = used.iter().sum();
+        if total == 0 {
+            continue;
+        }
+        let mut given = 0u32;
+        let shares: Vec<u32> = used
+            .iter()
+            .map(|&u| {
+                let s = (u64::from(cap) * u64::from(u) / u64::from(total)) as u32 / slot * slot;
+                given += s;
+                s
+            })
+            .collect();
+        // Hand out what rounding left, a slot at a time, to the blocks that used the most.
+        let mut left = cap.saturating_sub(given);
+        let mut order: Vec<usize> = (0..used.len()).collect();
+        order.sort_by_key(|&b| std::cmp::Reverse(used[b]));
+        let mut shares = shares;
+        'outer: while left >= slot {
+            let before = left;
+            for &b in &order {
+                if left < slot {
+                    break 'outer;
+                }
+                if shares[b] + slot <= used[b] {
+                    shares[b] += slot;
+                    left -= slot;
+                }
+            }
+            if before == left {
+                break;
+            }
+        }
+        for (b, s) in shares.into_iter().enumerate() {
+            if s < used[b] {
+                caps[b][p] = Some(s);
+            }
+        }
+    }
+    caps
+}

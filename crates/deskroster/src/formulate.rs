@@ -42,6 +42,8 @@ pub(crate) struct Block {
     /// Multiplier on `coverage_min` and on requirements weighing at least `coverage_min`, so
     /// that holes stay dominant above change costs in a repair.
     pub must_scale: f64,
+    /// No new shift may start before this (day, minute): the past cannot change.
+    pub earliest: Option<(usize, Minute)>,
 }
 
 /// Solver settings for one block.
@@ -170,9 +172,13 @@ impl<'a> Builder<'a> {
                 }
                 let prev = day.checked_sub(1).filter(|d| !in_block.contains(d));
                 let next = Some(day + 1).filter(|d| !in_block.contains(d));
+                let earliest = self.block.earliest;
                 cols.retain(|c| {
                     if pinned.contains(&c.shift) {
                         return true;
+                    }
+                    if earliest.is_some_and(|e| (c.shift.day, c.shift.time.start) < e) {
+                        return false;
                     }
                     let clash_prev = prev
                         .and_then(|d| ctx_by_person_day.get(&(person, d)))
@@ -814,13 +820,29 @@ impl<'a> Builder<'a> {
                             }
                         }
                     }
+                    // Fixed shifts of the same week outside the block count too.
+                    let fixed = self
+                        .block
+                        .context
+                        .iter()
+                        .filter(|s| s.person == p && pb.week_of(s.day) == wk && pred(s))
+                        .count();
                     // At most `max_shifts_per_day` such shifts a day.
-                    let most = days_with.len() * pb.rules.max_shifts_per_day.max(1) as usize;
+                    let most = fixed + days_with.len() * pb.rules.max_shifts_per_day.max(1) as usize;
                     // n(n-1)/2 for n shifts of the kind: each further one costs one more.
                     for j in 1..most {
+                        if j < fixed {
+                            // Already reached by the fixed shifts: a constant.
+                            self.constant += *weight * (fixed - j) as f64;
+                            let ex = self.continuous(most as f64);
+                            self.objective.add_mul(*weight, ex);
+                            // e + fixed - j - (fixed - j) = e: excess above what is constant.
+                            self.rows.push((e.clone() - ex).leq(0.0));
+                            continue;
+                        }
                         let ex = self.continuous(most as f64);
                         self.objective.add_mul(*weight, ex);
-                        self.rows.push((e.clone() - ex).leq(j as f64));
+                        self.rows.push((e.clone() - ex).leq((j - fixed) as f64));
                     }
                 }
             }
@@ -894,11 +916,6 @@ pub(crate) fn formulate(problem: &Problem, block: &Block) -> Result<Formulation,
 }
 
 impl Formulation {
-    /// Number of shift columns.
-    pub(crate) fn num_columns(&self) -> usize {
-        self.cols.len()
-    }
-
     /// Solves with HiGHS and reads back the chosen shifts.
     pub(crate) fn solve(self, settings: &BlockSettings) -> Result<BlockOutcome, BlockError> {
         let ncols = self.cols.len();

@@ -46,7 +46,9 @@ pub(crate) mod fixtures;
 pub use hours::{hours_csv, person_hours, PersonTerm, PersonWeek};
 pub use html::{week_html, Marker};
 pub use ics::{calendars, calendars_with, CalendarOptions};
-pub use json::{coverage, CoverageSlot, ResultJson, ShiftJson, ShortfallJson, ViolationJson, FORMAT_VERSION};
+pub use json::{
+    coverage, CoverageSlot, ResultJson, ShiftJson, ShortfallJson, ViolationJson, FORMAT_VERSION,
+};
 pub use names::file_stems;
 
 use crate::model::{Problem, Roster};

@@ -81,7 +81,11 @@ pub fn csv_safe(s: &str) -> Cow<'_, str> {
 /// Undoes [`csv_safe`]: the value without the `'` it added, or `None` when it added none.
 fn csv_unsafe(s: &str) -> Option<&str> {
     let rest = s.strip_prefix('\'')?;
-    matches!(rest.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')).then_some(rest)
+    matches!(
+        rest.chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+    )
+    .then_some(rest)
 }
 
 /// Formats a duration in minutes as decimal hours: `4`, `4.5`, `2.25`, `1.33` (two decimals at
@@ -171,7 +175,9 @@ pub fn write_roster<W: Write>(problem: &Problem, roster: &Roster, w: W) -> io::R
             fmt_hours(shift.time.minutes()),
         ]);
     }
-    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(w);
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(w);
     out.write_record(COLUMNS)?;
     for row in &rows {
         out.write_record(row)?;
@@ -196,10 +202,13 @@ pub enum RowProblem {
         /// The date in the row.
         date: NaiveDate,
         /// First day of the term.
-        first: String,
+        first: NaiveDate,
         /// Last day of the term.
-        last: String,
+        last: NaiveDate,
     },
+    /// The term has no days at all, so no row can be placed.
+    #[error("{0} is outside the term, which has no days")]
+    NoDays(NaiveDate),
     /// The weekday cell does not name a weekday.
     #[error("{0:?} is not a weekday like Mon")]
     BadWeekday(String),
@@ -211,7 +220,7 @@ pub enum RowProblem {
         /// The date in the row.
         date: NaiveDate,
         /// The date's real weekday.
-        actual: &'static str,
+        actual: Weekday,
     },
     /// The desk is not one of the term's desks.
     #[error("unknown desk {0:?}")]
@@ -223,23 +232,23 @@ pub enum RowProblem {
     #[error("{0:?} is not a time like 08:30 (00:00 to 24:00)")]
     BadTime(String),
     /// The shift ends at or before its start.
-    #[error("the shift ends at {end}, not after its start at {start}")]
+    #[error("the shift ends at {}, not after its start at {}", fmt_minute(*.end), fmt_minute(*.start))]
     EndNotAfterStart {
-        /// Start as written.
-        start: String,
-        /// End as written.
-        end: String,
+        /// Start, minutes after midnight.
+        start: Minute,
+        /// End, minutes after midnight.
+        end: Minute,
     },
     /// The hours cell is not a number.
     #[error("{0:?} is not a number of hours like 4.5")]
     BadHours(String),
     /// The hours cell contradicts start and end.
-    #[error("{value:?} hours does not match start and end, which give {expected} hours")]
+    #[error("{value:?} hours does not match start and end, which give {} hours", fmt_hours(*.minutes))]
     HoursMismatch {
         /// The hours in the row.
         value: String,
-        /// Hours from start to end.
-        expected: String,
+        /// Minutes from start to end.
+        minutes: u32,
     },
     /// The same shift appears twice.
     #[error("the same shift is already on row {0}")]
@@ -320,7 +329,9 @@ pub fn read_roster<R: Read>(
         row,
         message,
     };
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(r);
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(r);
     let headers = rdr
         .headers()
         .map_err(|e| read_err(csv_row(&e), csv_message(&e)))?
@@ -329,7 +340,10 @@ pub fn read_roster<R: Read>(
     for (slot, column) in idx.iter_mut().zip(COLUMNS) {
         *slot = headers
             .iter()
-            .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(column))
+            .position(|h| {
+                h.trim_start_matches('\u{feff}')
+                    .eq_ignore_ascii_case(column)
+            })
             .ok_or_else(|| RosterCsvError::MissingColumn {
                 source_name: source_name.to_string(),
                 column,
@@ -343,7 +357,12 @@ pub fn read_roster<R: Read>(
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(read_err(csv_row(&e).or(Some(last_row + 1)), csv_message(&e))),
+            Err(e) => {
+                return Err(read_err(
+                    csv_row(&e).or(Some(last_row + 1)),
+                    csv_message(&e),
+                ))
+            }
         }
         let row = record.position().map_or(last_row + 1, |p| p.line());
         last_row = row;
@@ -387,11 +406,13 @@ fn parse_row(problem: &Problem, cells: [&str; 7]) -> Result<Shift, CellError> {
     let d = NaiveDate::parse_from_str(date, "%Y-%m-%d")
         .map_err(|_| ("date", RowProblem::BadDate(date.to_string()), None))?;
     let day = problem.day_index(d).ok_or_else(|| {
-        let fmt = |x: Option<&NaiveDate>| x.map_or("-".to_string(), |d| d.to_string());
-        let problem = RowProblem::OutsideTerm {
-            date: d,
-            first: fmt(problem.days.first()),
-            last: fmt(problem.days.last()),
+        let problem = match (problem.days.first(), problem.days.last()) {
+            (Some(&first), Some(&last)) => RowProblem::OutsideTerm {
+                date: d,
+                first,
+                last,
+            },
+            _ => RowProblem::NoDays(d),
         };
         ("date", problem, None)
     })?;
@@ -401,8 +422,11 @@ fn parse_row(problem: &Problem, cells: [&str; 7]) -> Result<Shift, CellError> {
             .parse()
             .map_err(|_| ("weekday", RowProblem::BadWeekday(weekday.to_string()), None))?;
         if w != d.weekday() {
-            let actual = weekday_abbr(d);
-            let problem = RowProblem::WeekdayMismatch { value: weekday.to_string(), date: d, actual };
+            let problem = RowProblem::WeekdayMismatch {
+                value: weekday.to_string(),
+                date: d,
+                actual: d.weekday(),
+            };
             return Err(("weekday", problem, None));
         }
     }
@@ -410,14 +434,22 @@ fn parse_row(problem: &Problem, cells: [&str; 7]) -> Result<Shift, CellError> {
     required("desk", desk)?;
     let desk_names = || problem.desks.iter().map(|d| d.name.as_str());
     let desk_ix = lookup(desk, desk_names()).ok_or_else(|| {
-        ("desk", RowProblem::UnknownDesk(desk.to_string()), Some(known("desks", desk_names())))
+        (
+            "desk",
+            RowProblem::UnknownDesk(desk.to_string()),
+            Some(known("desks", desk_names())),
+        )
     })?;
 
     required("person", person)?;
     let person_names = || problem.people.iter().map(|p| p.name.as_str());
     let person_ix = lookup(person, person_names()).ok_or_else(|| {
         let help = Some(known("people", person_names()));
-        ("person", RowProblem::UnknownPerson(person.to_string()), help)
+        (
+            "person",
+            RowProblem::UnknownPerson(person.to_string()),
+            help,
+        )
     })?;
 
     required("start", start)?;
@@ -425,7 +457,7 @@ fn parse_row(problem: &Problem, cells: [&str; 7]) -> Result<Shift, CellError> {
     required("end", end)?;
     let e = parse_minute(end).ok_or(("end", RowProblem::BadTime(end.to_string()), None))?;
     let time = TimeRange::new(s, e).ok_or_else(|| {
-        let problem = RowProblem::EndNotAfterStart { start: start.to_string(), end: end.to_string() };
+        let problem = RowProblem::EndNotAfterStart { start: s, end: e };
         ("end", problem, None)
     })?;
 
@@ -439,13 +471,18 @@ fn parse_row(problem: &Problem, cells: [&str; 7]) -> Result<Shift, CellError> {
         if (h - f64::from(time.minutes()) / 60.0).abs() > 0.0051 {
             let problem = RowProblem::HoursMismatch {
                 value: hours.to_string(),
-                expected: fmt_hours(time.minutes()),
+                minutes: time.minutes(),
             };
             return Err(("hours", problem, None));
         }
     }
 
-    Ok(Shift { day, desk: desk_ix, time, person: person_ix })
+    Ok(Shift {
+        day,
+        desk: desk_ix,
+        time,
+        person: person_ix,
+    })
 }
 
 /// Index of `name` among `names`: an exact match first, then the name without the `'` that
@@ -461,7 +498,12 @@ fn lookup<'a>(name: &str, names: impl Iterator<Item = &'a str> + Clone) -> Optio
 fn known<'a>(what: &str, names: impl Iterator<Item = &'a str>) -> String {
     const SHOWN: usize = 12;
     let names: Vec<&str> = names.collect();
-    let mut list = names.iter().take(SHOWN).map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
+    let mut list = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     if names.len() > SHOWN {
         list.push_str(&format!(" and {} more", names.len() - SHOWN));
     }
@@ -478,7 +520,9 @@ fn csv_row(e: &csv::Error) -> Option<u64> {
 
 fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("the row has {len} cells, expected {expected_len} like the header")
         }
         csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
@@ -552,20 +596,55 @@ mod tests {
     fn rejects_unrepresentable_rows() {
         let p = problem();
         let cases = [
-            ("2027-01-11,Mon,Front,Ana López,08:30,12:30,4", "column `desk`: unknown desk \"Front\""),
-            ("2027-13-11,Mon,Chat,Ana López,08:30,12:30,4", "column `date`: \"2027-13-11\" is not a date"),
-            ("2026-12-31,Thu,Chat,Ana López,08:30,12:30,4", "column `date`: 2026-12-31 is outside the term (2027-01-11 to 2027-01-24)"),
-            ("2027-01-11,Tue,Chat,Ana López,08:30,12:30,4", "column `weekday`: \"Tue\" does not match the date 2027-01-11, which is a Mon"),
-            ("2027-01-11,Lun,Chat,Ana López,08:30,12:30,4", "column `weekday`: \"Lun\" is not a weekday"),
-            ("2027-01-11,Mon,Chat,Ana López,25:00,26:00,1", "column `start`: \"25:00\" is not a time"),
-            ("2027-01-11,Mon,Chat,Ana López,08:30,8h,1", "column `end`: \"8h\" is not a time"),
-            ("2027-01-11,Mon,Chat,Ana López,12:30,08:30,4", "column `end`: the shift ends at 08:30, not after its start at 12:30"),
-            ("2027-01-11,Mon,Chat,Ana López,08:30,12:30,5", "column `hours`: \"5\" hours does not match start and end, which give 4 hours"),
-            ("2027-01-11,Mon,Chat,Ana López,08:30,12:30,four", "column `hours`: \"four\" is not a number"),
-            ("2027-01-11,Mon,Chat,,08:30,12:30,4", "column `person`: the cell is empty"),
+            (
+                "2027-01-11,Mon,Front,Ana López,08:30,12:30,4",
+                "column `desk`: unknown desk \"Front\"",
+            ),
+            (
+                "2027-13-11,Mon,Chat,Ana López,08:30,12:30,4",
+                "column `date`: \"2027-13-11\" is not a date",
+            ),
+            (
+                "2026-12-31,Thu,Chat,Ana López,08:30,12:30,4",
+                "column `date`: 2026-12-31 is outside the term (2027-01-11 to 2027-01-24)",
+            ),
+            (
+                "2027-01-11,Tue,Chat,Ana López,08:30,12:30,4",
+                "column `weekday`: \"Tue\" does not match the date 2027-01-11, which is a Mon",
+            ),
+            (
+                "2027-01-11,Lun,Chat,Ana López,08:30,12:30,4",
+                "column `weekday`: \"Lun\" is not a weekday",
+            ),
+            (
+                "2027-01-11,Mon,Chat,Ana López,25:00,26:00,1",
+                "column `start`: \"25:00\" is not a time",
+            ),
+            (
+                "2027-01-11,Mon,Chat,Ana López,08:30,8h,1",
+                "column `end`: \"8h\" is not a time",
+            ),
+            (
+                "2027-01-11,Mon,Chat,Ana López,12:30,08:30,4",
+                "column `end`: the shift ends at 08:30, not after its start at 12:30",
+            ),
+            (
+                "2027-01-11,Mon,Chat,Ana López,08:30,12:30,5",
+                "column `hours`: \"5\" hours does not match start and end, which give 4 hours",
+            ),
+            (
+                "2027-01-11,Mon,Chat,Ana López,08:30,12:30,four",
+                "column `hours`: \"four\" is not a number",
+            ),
+            (
+                "2027-01-11,Mon,Chat,,08:30,12:30,4",
+                "column `person`: the cell is empty",
+            ),
         ];
         for (row, want) in cases {
-            let e = read(&p, &format!("{HEADER}{row}\n")).unwrap_err().to_string();
+            let e = read(&p, &format!("{HEADER}{row}\n"))
+                .unwrap_err()
+                .to_string();
             assert!(e.starts_with("roster.csv, row 2, "), "{e}");
             assert!(e.contains(want), "{row}\n got: {e}\nwant: {want}");
         }
@@ -575,11 +654,23 @@ mod tests {
     fn rejects_duplicates_short_rows_and_missing_columns() {
         let p = problem();
         let row = "2027-01-11,Mon,Chat,Ana López,08:30,12:30,4\n";
-        let e = read(&p, &format!("{HEADER}{row}{row}")).unwrap_err().to_string();
-        assert_eq!(e, "roster.csv, row 3, column `person`: the same shift is already on row 2");
-        let e = read(&p, &format!("{HEADER}2027-01-11,Mon,Chat\n")).unwrap_err().to_string();
-        assert_eq!(e, "roster.csv, row 2: the row has 3 cells, expected 7 like the header");
-        let e = read(&p, "date,weekday,desk,persn,start,end,hours\n").unwrap_err().to_string();
+        let e = read(&p, &format!("{HEADER}{row}{row}"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "roster.csv, row 3, column `person`: the same shift is already on row 2"
+        );
+        let e = read(&p, &format!("{HEADER}2027-01-11,Mon,Chat\n"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "roster.csv, row 2: the row has 3 cells, expected 7 like the header"
+        );
+        let e = read(&p, "date,weekday,desk,persn,start,end,hours\n")
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "roster.csv: the header row has no `person` column");
     }
 
@@ -594,7 +685,10 @@ mod tests {
         let r = read(&p, text).unwrap();
         assert_eq!(
             r,
-            Roster::new(vec![shift(0, 0, "03:07-04:00", 0), shift(1, 1, "09:00-10:00", 2)])
+            Roster::new(vec![
+                shift(0, 0, "03:07-04:00", 0),
+                shift(1, 1, "09:00-10:00", 2)
+            ])
         );
     }
 

@@ -28,7 +28,10 @@ fn problem() -> Problem {
                 .closed(closure)
                 .cover("00:00-24:00", 1, 2, 3)
         })
-        .desk("Chat", |d| d.open(Weekdays::mon_fri(), "09:00-17:00").cover("00:00-24:00", 1, 1, 1))
+        .desk("Chat", |d| {
+            d.open(Weekdays::mon_fri(), "09:00-17:00")
+                .cover("00:00-24:00", 1, 1, 1)
+        })
         .group("staff")
         .person("Ana López", "staff", |p| p)
         .person("Bo, Chen", "staff", |p| p)
@@ -47,11 +50,20 @@ fn hm(s: &str) -> TimeRange {
 }
 
 fn shift(day: usize, desk: usize, time: &str, person: usize) -> Shift {
-    Shift { day, desk, time: hm(time), person }
+    Shift {
+        day,
+        desk,
+        time: hm(time),
+        person,
+    }
 }
 
 fn chromium() -> Option<PathBuf> {
-    let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+    let candidates = [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ];
     candidates.iter().map(PathBuf::from).find(|p| p.exists())
 }
 
@@ -196,7 +208,11 @@ fn week_view_renders_names_in_the_right_cells() {
     let dom = run(
         &chromium,
         &profile,
-        &["--window-size=1600,1200".into(), "--dump-dom".into(), format!("file://{}", probe_page.display())],
+        &[
+            "--window-size=1600,1200".into(),
+            "--dump-dom".into(),
+            format!("file://{}", probe_page.display()),
+        ],
     );
     let json = dom
         .split("<pre id=\"probe\">")
@@ -211,7 +227,9 @@ fn week_view_renders_names_in_the_right_cells() {
     let find = |day: &str, desk: &str, from: &str| -> &Probe {
         cells
             .iter()
-            .find(|c| c.day.as_deref() == Some(day) && c.desk.as_deref() == Some(desk) && c.from == from)
+            .find(|c| {
+                c.day.as_deref() == Some(day) && c.desk.as_deref() == Some(desk) && c.from == from
+            })
             .unwrap_or_else(|| panic!("no cell {day} / {desk} / {from} in {cells:#?}"))
     };
 
@@ -223,7 +241,10 @@ fn week_view_renders_names_in_the_right_cells() {
     assert_eq!(c.text, "Ana López\n<Eve> & \"Zoë\"");
     assert_eq!(c.until, "12:30");
     let c = find("Mon 11 Jan", "Service Desk", "12:30");
-    assert_eq!((c.text.as_str(), c.until.as_str()), ("<Eve> & \"Zoë\"", "14:00"));
+    assert_eq!(
+        (c.text.as_str(), c.until.as_str()),
+        ("<Eve> & \"Zoë\"", "14:00")
+    );
     // The shortfall is labelled in words in its cell.
     let c = find("Mon 11 Jan", "Service Desk", "14:00");
     assert_eq!(c.text, "SHORT: 1 missing\nbelow minimum");
@@ -238,10 +259,16 @@ fn week_view_renders_names_in_the_right_cells() {
     assert_eq!(find("Sat 16 Jan", "Chat", "08:30").text, "Closed");
     assert_eq!(find("Mon 18 Jan", "Service Desk", "08:30").text, "Closed");
     let c = find("Tue 19 Jan", "Chat", "09:00");
-    assert_eq!((c.text.as_str(), c.until.as_str()), ("<Eve> & \"Zoë\"", "13:00"));
+    assert_eq!(
+        (c.text.as_str(), c.until.as_str()),
+        ("<Eve> & \"Zoë\"", "13:00")
+    );
     assert_eq!(find("Mon 11 Jan", "Chat", "08:30").text, "not open");
     // Every name appears exactly where the roster puts it, and nowhere else.
-    let with_ana = cells.iter().filter(|c| c.text.contains("Ana López")).count();
+    let with_ana = cells
+        .iter()
+        .filter(|c| c.text.contains("Ana López"))
+        .count();
     assert_eq!(with_ana, 3);
 
     // Artifacts: a screenshot to look at and a PDF print with one landscape page per week.
@@ -258,7 +285,12 @@ fn week_view_renders_names_in_the_right_cells() {
             format!("file://{}", page.display()),
         ],
     );
-    assert!(std::fs::metadata(&png).map(|m| m.len() > 10_000).unwrap_or(false), "screenshot written");
+    assert!(
+        std::fs::metadata(&png)
+            .map(|m| m.len() > 10_000)
+            .unwrap_or(false),
+        "screenshot written"
+    );
     let pdf = artifacts.join("html-week.pdf");
     let _ = std::fs::remove_file(&pdf);
     run(

@@ -60,7 +60,7 @@ impl DayFilter {
             && self
                 .ranges
                 .as_ref()
-                .is_none_or(|rs| rs.iter().any(|(a, b)| *a <= d && d <= *b))
+                .map_or(true, |rs| rs.iter().any(|(a, b)| *a <= d && d <= *b))
     }
 }
 
@@ -244,13 +244,16 @@ fn round_out(r: &TimeRange, slot: u32) -> TimeRange {
     TimeRange::new(start, end).unwrap_or(*r)
 }
 
+/// One optional value per weekday, Monday first, with the span of its key.
+type PerWeekday<T> = [Option<(toml::Spanned<T>, Span)>; 7];
+
 /// Weekly table `pattern = value` → per weekday, with each weekday given at most once.
 fn by_weekday<T: Clone>(
     table: &ByDays<T>,
     file: &SourceFile,
     what: &str,
-) -> Result<[Option<(toml::Spanned<T>, Span)>; 7], InputError> {
-    let mut out: [Option<(toml::Spanned<T>, Span)>; 7] = Default::default();
+) -> Result<PerWeekday<T>, InputError> {
+    let mut out: PerWeekday<T> = Default::default();
     let mut keys: [Option<&str>; 7] = [None; 7];
     // In file order, so the error points at the later of two keys.
     let mut entries: Vec<_> = table.iter().collect();

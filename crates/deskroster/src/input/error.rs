@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use miette::{NamedSource, SourceSpan};
 
@@ -33,7 +34,7 @@ pub enum InputError {
         help: Option<String>,
         /// The file's text, for rendering.
         #[source_code]
-        src: NamedSource<String>,
+        src: Arc<NamedSource<String>>,
         /// Where in the file.
         #[label("{message}")]
         span: SourceSpan,
@@ -144,7 +145,10 @@ impl SourceFile {
             column,
             message: message.into(),
             help: None,
-            src: NamedSource::new(self.path.display().to_string(), self.text.clone()),
+            src: Arc::new(NamedSource::new(
+                self.path.display().to_string(),
+                self.text.clone(),
+            )),
             span: SourceSpan::from(start..end),
         }
     }

@@ -14,7 +14,12 @@ pub(crate) fn range(s: &str) -> TimeRange {
 
 /// A shift from day, desk, `"HH:MM-HH:MM"` and person.
 pub(crate) fn shift(day: usize, desk: usize, time: &str, person: usize) -> Shift {
-    Shift { day, desk, time: range(time), person }
+    Shift {
+        day,
+        desk,
+        time: range(time),
+        person,
+    }
 }
 
 /// Two weeks from Monday 2027-01-11 in Toronto. Desk 0 "Service Desk" (Mon–Thu 08:30–21:00,
@@ -34,18 +39,27 @@ pub(crate) fn problem() -> Problem {
                 .cover("00:00-24:00", 1, 2, 3)
                 .cover_on(Weekdays::weekend(), "00:00-24:00", 1, 1, 2)
         })
-        .desk("Chat", |d| d.open(Weekdays::mon_fri(), "09:00-17:00").cover("00:00-24:00", 1, 1, 1))
+        .desk("Chat", |d| {
+            d.open(Weekdays::mon_fri(), "09:00-17:00")
+                .cover("00:00-24:00", 1, 1, 1)
+        })
         .group("staff")
         .group("student")
         .skill("keyholder")
-        .person("Ana López", "staff", |p| p.available(Weekdays::all(), "00:00-24:00"))
+        .person("Ana López", "staff", |p| {
+            p.available(Weekdays::all(), "00:00-24:00")
+        })
         .person("Bo, Chen", "student", |p| {
-            p.available(Weekdays::all(), "00:00-24:00").max_term_hours(40)
+            p.available(Weekdays::all(), "00:00-24:00")
+                .max_term_hours(40)
         })
         .person("=cmd|' /C calc'!A0", "student", |p| {
-            p.available(Weekdays::all(), "00:00-24:00").max_term_hours(10)
+            p.available(Weekdays::all(), "00:00-24:00")
+                .max_term_hours(10)
         })
-        .person("<Eve> & \"Zoë\"", "student", |p| p.available(Weekdays::all(), "00:00-24:00"))
+        .person("<Eve> & \"Zoë\"", "student", |p| {
+            p.available(Weekdays::all(), "00:00-24:00")
+        })
         .evening_start("17:00")
         .build()
         .unwrap()
@@ -56,7 +70,10 @@ fn fixture_is_as_documented() {
     let p = problem();
     assert_eq!(p.timezone, "America/Toronto");
     assert!(p.desks[0].days[7].is_none());
-    assert_eq!(p.desks[0].days[5].as_ref().unwrap().open, range("11:00-17:00"));
+    assert_eq!(
+        p.desks[0].days[5].as_ref().unwrap().open,
+        range("11:00-17:00")
+    );
     assert!(p.desks[1].days[5].is_none());
     assert_eq!(p.people[2].contract.max_term, Some(600));
     assert_eq!(p.evening_start, 17 * 60);

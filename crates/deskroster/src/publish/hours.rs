@@ -78,8 +78,14 @@ pub fn person_hours(problem: &Problem, roster: &Roster) -> (Vec<PersonWeek>, Vec
                 closings: 0,
             });
         }
-        for s in roster.shifts.iter().filter(|s| s.person == p && s.day < problem.days.len()) {
-            let Some(w) = per_week.get_mut(first + problem.week_of(s.day)) else { continue };
+        for s in roster
+            .shifts
+            .iter()
+            .filter(|s| s.person == p && s.day < problem.days.len())
+        {
+            let Some(w) = per_week.get_mut(first + problem.week_of(s.day)) else {
+                continue;
+            };
             w.minutes += s.time.minutes();
             w.shifts += 1;
             w.evenings += u32::from(problem.is_evening(&s.time));
@@ -92,7 +98,11 @@ pub fn person_hours(problem: &Problem, roster: &Roster) -> (Vec<PersonWeek>, Vec
         let budget = person.contract.max_term;
         per_term.push(PersonTerm {
             person: person.name.clone(),
-            group: problem.groups.get(person.group).cloned().unwrap_or_default(),
+            group: problem
+                .groups
+                .get(person.group)
+                .cloned()
+                .unwrap_or_default(),
             minutes,
             shifts: sum(|w| w.shifts),
             evenings: sum(|w| w.evenings),
@@ -213,20 +223,35 @@ mod tests {
     fn counts_hours_evenings_weekends_closings_and_budget() {
         let p = problem();
         let r = Roster::new(vec![
-            shift(0, 0, "08:30-12:30", 1),  // Mon, week 0
-            shift(0, 0, "17:00-21:00", 1),  // Mon evening, closing
-            shift(5, 0, "13:00-17:00", 1),  // Sat, closing, weekend (ends at 17:00: not evening)
-            shift(8, 1, "09:00-13:30", 1),  // Tue week 1
-            shift(8, 0, "16:00-20:00", 2),  // evening, not closing; over the 10 h budget? no
+            shift(0, 0, "08:30-12:30", 1), // Mon, week 0
+            shift(0, 0, "17:00-21:00", 1), // Mon evening, closing
+            shift(5, 0, "13:00-17:00", 1), // Sat, closing, weekend (ends at 17:00: not evening)
+            shift(8, 1, "09:00-13:30", 1), // Tue week 1
+            shift(8, 0, "16:00-20:00", 2), // evening, not closing; over the 10 h budget? no
         ]);
         let csv = hours_csv(&p, &r);
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
         assert_eq!(lines.len(), 1 + 4 * 3);
-        assert_eq!(lines[4], "\"Bo, Chen\",student,2027-01-11,12,3,1,1,2,40,12,28");
-        assert_eq!(lines[5], "\"Bo, Chen\",student,2027-01-18,4.5,1,0,0,0,40,16.5,23.5");
-        assert_eq!(lines[6], "\"Bo, Chen\",student,term,16.5,4,1,1,2,40,16.5,23.5");
-        assert_eq!(lines[8], "'=cmd|' /C calc'!A0,student,2027-01-18,4,1,1,0,0,10,4,6");
-        assert_eq!(lines[10], "\"<Eve> & \"\"Zoë\"\"\",student,2027-01-11,0,0,0,0,0,,,");
+        assert_eq!(
+            lines[4],
+            "\"Bo, Chen\",student,2027-01-11,12,3,1,1,2,40,12,28"
+        );
+        assert_eq!(
+            lines[5],
+            "\"Bo, Chen\",student,2027-01-18,4.5,1,0,0,0,40,16.5,23.5"
+        );
+        assert_eq!(
+            lines[6],
+            "\"Bo, Chen\",student,term,16.5,4,1,1,2,40,16.5,23.5"
+        );
+        assert_eq!(
+            lines[8],
+            "'=cmd|' /C calc'!A0,student,2027-01-18,4,1,1,0,0,10,4,6"
+        );
+        assert_eq!(
+            lines[10],
+            "\"<Eve> & \"\"Zoë\"\"\",student,2027-01-11,0,0,0,0,0,,,"
+        );
         assert_eq!(lines[3], "Ana López,staff,term,0,0,0,0,0,,,");
     }
 

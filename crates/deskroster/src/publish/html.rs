@@ -102,7 +102,11 @@ pub fn week_html(problem: &Problem, roster: &Roster, markers: &[Marker]) -> Stri
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(h, "<title>{}</title>", esc(&title));
-    let _ = writeln!(h, "<style>{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>", esc(&title));
+    let _ = writeln!(
+        h,
+        "<style>{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>",
+        esc(&title)
+    );
     h.push_str(LEGEND);
     for week in 0..problem.num_weeks() {
         week_section(&mut h, problem, roster, markers, week);
@@ -134,8 +138,12 @@ enum Status {
 }
 
 fn week_section(h: &mut String, p: &Problem, roster: &Roster, markers: &[Marker], week: usize) {
-    let days: Vec<usize> = (0..p.days.len()).filter(|&d| p.week_of(d) == week).collect();
-    let (Some(&first), Some(&last)) = (days.first(), days.last()) else { return };
+    let days: Vec<usize> = (0..p.days.len())
+        .filter(|&d| p.week_of(d) == week)
+        .collect();
+    let (Some(&first), Some(&last)) = (days.first(), days.last()) else {
+        return;
+    };
     let date = |d: usize| p.days.get(d).copied().unwrap_or_default();
     let caption = format!(
         "{} – week {}: {} to {}",
@@ -160,13 +168,21 @@ fn week_section(h: &mut String, p: &Problem, roster: &Roster, markers: &[Marker]
             }
         }
     }
-    for s in roster.shifts.iter().filter(|s| days.contains(&s.day) && s.desk < p.desks.len()) {
+    for s in roster
+        .shifts
+        .iter()
+        .filter(|s| days.contains(&s.day) && s.desk < p.desks.len())
+    {
         widen(&s.time);
     }
 
     let id = format!("week-{}", week + 1);
     let _ = writeln!(h, "<section class=\"week\" aria-labelledby=\"{id}\">");
-    let _ = writeln!(h, "<table>\n<caption id=\"{id}\">{}</caption>", esc(&caption));
+    let _ = writeln!(
+        h,
+        "<table>\n<caption id=\"{id}\">{}</caption>",
+        esc(&caption)
+    );
     let ndesks = p.desks.len().max(1);
     h.push_str("<colgroup><col class=\"time\"></colgroup>\n");
     for _ in &days {
@@ -228,7 +244,11 @@ fn week_section(h: &mut String, p: &Problem, roster: &Roster, markers: &[Marker]
                     .filter(|m| m.day == d && m.desk == k && m.time.overlaps(row))
                     .map(|m| (m.missing, m.label.clone()))
                     .collect();
-                let state = CellState { status, people, holes };
+                let state = CellState {
+                    status,
+                    people,
+                    holes,
+                };
                 match runs.last_mut() {
                     Some((_, span, last)) if *last == state => *span += 1,
                     _ => runs.push((r, 1, state)),
@@ -240,7 +260,11 @@ fn week_section(h: &mut String, p: &Problem, roster: &Roster, markers: &[Marker]
     }
 
     for (r, row) in rows.iter().enumerate() {
-        let _ = write!(h, "<tr><th scope=\"row\" class=\"time\">{}</th>", fmt_minute(row.start));
+        let _ = write!(
+            h,
+            "<tr><th scope=\"row\" class=\"time\">{}</th>",
+            fmt_minute(row.start)
+        );
         for (runs, &(d, k)) in columns.iter().zip(&column_keys) {
             let Some((first, span, state)) = runs.iter().find(|(f, _, _)| *f == r) else {
                 continue; // covered by a rowspan from above
@@ -258,8 +282,14 @@ fn week_section(h: &mut String, p: &Problem, roster: &Roster, markers: &[Marker]
         .collect();
     if !holes.is_empty() {
         let mut holes = holes;
-        holes.sort_by(|a, b| (a.day, a.time, a.desk, &a.label).cmp(&(b.day, b.time, b.desk, &b.label)));
-        let _ = writeln!(h, "<ul class=\"holes\" aria-label=\"Shortfalls in week {}\">", week + 1);
+        holes.sort_by(|a, b| {
+            (a.day, a.time, a.desk, &a.label).cmp(&(b.day, b.time, b.desk, &b.label))
+        });
+        let _ = writeln!(
+            h,
+            "<ul class=\"holes\" aria-label=\"Shortfalls in week {}\">",
+            week + 1
+        );
         for m in holes {
             let desk = p.desks.get(m.desk).map_or("", |x| x.name.as_str());
             let _ = writeln!(
@@ -365,7 +395,9 @@ mod tests {
         assert!(html.contains("<span class=\"short-label\">SHORT: 1 missing</span>below minimum"));
         assert!(html.contains("<li><strong>SHORT: 1 missing</strong> – Mon 11 Jan, Service Desk, 14:00-15:00: below minimum</li>"), "{html}");
         // Monday 18 January is a closure of the Service Desk; Saturdays have no chat.
-        assert!(html.contains("class=\"closed\" data-date=\"2027-01-18\" data-desk=\"Service Desk\""));
+        assert!(
+            html.contains("class=\"closed\" data-date=\"2027-01-18\" data-desk=\"Service Desk\"")
+        );
         assert!(html.contains("class=\"closed\" data-date=\"2027-01-16\" data-desk=\"Chat\""));
         assert_eq!(html.matches("<section class=\"week\"").count(), 2);
         assert!(html.contains("@page { size: landscape"));
@@ -378,9 +410,15 @@ mod tests {
         // Every body row must span the same number of columns once rowspans are counted.
         let (p, r, m) = sample();
         let html = week_html(&p, &r, &m);
-        let section = html.split("<tbody>").nth(1).unwrap().split("</tbody>").next().unwrap();
+        let section = html
+            .split("<tbody>")
+            .nth(1)
+            .unwrap()
+            .split("</tbody>")
+            .next()
+            .unwrap();
         let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("<tr>")).collect();
-        let mut pending = vec![0usize; 14]; // remaining rowspan per column
+        let mut pending = [0usize; 14]; // remaining rowspan per column
         for row in rows {
             let mut col = 0;
             let mut cells = row.split("<td").skip(1);
@@ -391,10 +429,9 @@ mod tests {
                     continue;
                 }
                 let c = cells.next().expect("a cell for every free column");
-                let span = c
-                    .split("rowspan=\"")
-                    .nth(1)
-                    .map_or(1, |s| s.split('"').next().unwrap().parse::<usize>().unwrap());
+                let span = c.split("rowspan=\"").nth(1).map_or(1, |s| {
+                    s.split('"').next().unwrap().parse::<usize>().unwrap()
+                });
                 pending[col] = span - 1;
                 col += 1;
             }

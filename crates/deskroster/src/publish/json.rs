@@ -207,7 +207,10 @@ impl ResultJson {
             .iter()
             .map(|v| ViolationJson {
                 rule: v.rule.as_str().to_string(),
-                person: v.person.and_then(|p| problem.people.get(p)).map(|p| p.name.clone()),
+                person: v
+                    .person
+                    .and_then(|p| problem.people.get(p))
+                    .map(|p| p.name.clone()),
                 date: v.day.and_then(date),
                 desk: v.desk.and_then(desk),
                 message: v.message.clone(),
@@ -258,7 +261,9 @@ pub fn coverage(problem: &Problem, roster: &Roster) -> Vec<CoverageSlot> {
     let mut out = Vec::new();
     for (d, date) in problem.days.iter().enumerate() {
         for (k, desk) in problem.desks.iter().enumerate() {
-            let Some(Some(dd)) = desk.days.get(d) else { continue };
+            let Some(Some(dd)) = desk.days.get(d) else {
+                continue;
+            };
             for (i, c) in dd.cover.iter().enumerate() {
                 let start = dd.open.start + i as u32 * slot;
                 let assigned = roster.staffed(d, k, start) as u32;
@@ -292,7 +297,13 @@ impl Marker {
                 .get(r)
                 .map_or_else(|| "staff-mix requirement".to_string(), |r| r.label.clone()),
         };
-        Marker { desk: s.desk, day: s.day, time: s.time, missing: s.missing, label }
+        Marker {
+            desk: s.desk,
+            day: s.day,
+            time: s.time,
+            missing: s.missing,
+            label,
+        }
     }
 
     /// Markers for the shortfalls that matter on the printed sheet: below minimum and
@@ -316,26 +327,50 @@ mod tests {
     #[test]
     fn json_has_everything_and_round_trips() {
         let p = problem();
-        let r = Roster::new(vec![shift(0, 0, "08:30-12:30", 0), shift(0, 1, "09:00-13:00", 9)]);
+        let r = Roster::new(vec![
+            shift(0, 0, "08:30-12:30", 0),
+            shift(0, 1, "09:00-13:00", 9),
+        ]);
         let report = check(&p, &r);
-        let summary = SolveSummary { objective: 1.0, bound: 1.0, gap: 0.0, proven_optimal: true, seconds: 0.5 };
+        let summary = SolveSummary {
+            objective: 1.0,
+            bound: 1.0,
+            gap: 0.0,
+            proven_optimal: true,
+            seconds: 0.5,
+        };
         let result = ResultJson::new(&p, &r, Some(&summary), &report);
-        assert_eq!(result.roster.len(), 1, "the shift of unknown person 9 is left out");
+        assert_eq!(
+            result.roster.len(),
+            1,
+            "the shift of unknown person 9 is left out"
+        );
         assert!(!result.valid);
         assert!(result.violations.iter().any(|v| v.rule == "unknown"));
         assert_eq!(result.objective, report.penalties.total());
         assert_eq!(result.penalties.len(), 9);
         let first = &result.coverage[0];
         assert_eq!(
-            (first.desk.as_str(), first.date.as_str(), first.start.as_str(), first.assigned),
+            (
+                first.desk.as_str(),
+                first.date.as_str(),
+                first.start.as_str(),
+                first.assigned
+            ),
             ("Service Desk", "2027-01-11", "08:30", 1)
         );
-        assert!(result.shortfalls.iter().any(|s| s.kind == "min" && s.desk == "Chat"));
+        assert!(result
+            .shortfalls
+            .iter()
+            .any(|s| s.kind == "min" && s.desk == "Chat"));
         assert_eq!(result.hours_term[0].minutes, 240);
         let json = result.to_json();
         let back: ResultJson = serde_json::from_str(&json).unwrap();
         assert_eq!(back, result);
-        assert_eq!(ResultJson::new(&p, &r, Some(&summary), &report).to_json(), json);
+        assert_eq!(
+            ResultJson::new(&p, &r, Some(&summary), &report).to_json(),
+            json
+        );
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["roster"][0]["person"], "Ana López");
         assert_eq!(v["summary"]["proven_optimal"], true);
@@ -350,6 +385,9 @@ mod tests {
         let markers = Marker::from_report(&p, &report);
         assert!(!markers.is_empty());
         assert!(markers.iter().all(|m| m.label == "below minimum"));
-        assert!(report.shortfalls.iter().any(|s| s.kind == ShortfallKind::Target));
+        assert!(report
+            .shortfalls
+            .iter()
+            .any(|s| s.kind == ShortfallKind::Target));
     }
 }

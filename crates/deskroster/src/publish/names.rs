@@ -40,7 +40,10 @@ pub fn file_stems(problem: &Problem) -> Vec<String> {
 }
 
 /// Unique slugs for `names`, in order; `fallback` names an entry that leaves nothing usable.
-pub(crate) fn unique_slugs<'a>(names: impl Iterator<Item = &'a str>, fallback: &str) -> Vec<String> {
+pub(crate) fn unique_slugs<'a>(
+    names: impl Iterator<Item = &'a str>,
+    fallback: &str,
+) -> Vec<String> {
     let base: Vec<String> = names.map(|n| slug(n, fallback)).collect();
     // Every base slug is reserved first, so "Ana 2" keeps "ana-2" even after two "Ana"s.
     let mut used: BTreeSet<String> = BTreeSet::new();

@@ -37,8 +37,11 @@ pub(crate) struct Block {
     pub base: Option<Vec<Shift>>,
     /// Change costs, used with `base`.
     pub change: ChangeWeights,
-    /// Drop the term caps (`max_term`, `min_term`): the relaxation that gives a lower bound.
+    /// Drop the rules that link weeks through caps (`max_term`, `min_term`, `max_weekends`):
+    /// the relaxation that gives a lower bound.
     pub ignore_term: bool,
+    /// People who may not work at the weekend in this block (sharing `max_weekends`).
+    pub weekend_off: Vec<bool>,
     /// Multiplier on `coverage_min` and on requirements weighing at least `coverage_min`, so
     /// that holes stay dominant above change costs in a repair.
     pub must_scale: f64,
@@ -178,6 +181,11 @@ impl<'a> Builder<'a> {
                         return true;
                     }
                     if earliest.is_some_and(|e| (c.shift.day, c.shift.time.start) < e) {
+                        return false;
+                    }
+                    if pb.is_weekend(c.shift.day)
+                        && self.block.weekend_off.get(person).copied().unwrap_or(false)
+                    {
                         return false;
                     }
                     let clash_prev = prev
@@ -334,7 +342,8 @@ impl<'a> Builder<'a> {
                 }
                 match y {
                     Some(y) => self.rows.push((e - y).leq(0.0)),
-                    None if n > 1 => self.rows.push(e.leq(1.0)),
+                    // With one shift a day, the `shifts_per_day` row below dominates these.
+                    None if n > 1 && !one_shift_a_day => self.rows.push(e.leq(1.0)),
                     None => {}
                 }
             }
@@ -525,16 +534,25 @@ impl<'a> Builder<'a> {
             // `max_term` / `min_term`
             if !self.block.ignore_term {
                 let outside = ctx_minutes(&|_| true);
-                let (e, most) = minutes_expr(&|_| true);
+                let (_, most) = minutes_expr(&|_| true);
+                // Divided by the gcd of the shift lengths, with the bounds rounded (a
+                // Chvátal-Gomory strengthening): 16 eight-hour shifts, not 15.75, for 7560 min.
+                let g = mine.iter().fold(0u32, |g, &i| gcd(g, all_cols[i].shift.time.minutes())).max(1);
+                let mut e = Expression::with_capacity(mine.len());
+                for &i in &mine {
+                    e.add_mul(f64::from(all_cols[i].shift.time.minutes() / g), all_x[i]);
+                }
                 if let Some(cap) = person.contract.max_term {
                     if most + outside > cap {
-                        self.rows.push(e.clone().leq(f64::from(cap) - f64::from(outside)));
+                        let left = (i64::from(cap) - i64::from(outside)).div_euclid(i64::from(g));
+                        self.rows.push(e.clone().leq(left as f64));
                     }
                 }
                 if let Some(floor) = person.contract.min_term {
-                    let need = f64::from(floor) - f64::from(outside);
-                    if need > 0.0 {
-                        self.rows.push(e.geq(need));
+                    let need = i64::from(floor) - i64::from(outside);
+                    if need > 0 {
+                        let g = i64::from(g);
+                        self.rows.push(e.geq(((need + g - 1) / g) as f64));
                     }
                 }
             }
@@ -543,17 +561,24 @@ impl<'a> Builder<'a> {
             let days = &self.block.days;
             let last_day = pb.days.len().saturating_sub(1);
             let yv = |d: usize| day_worked.get(&(p, d)).cloned().unwrap_or_default();
+            // `max_consecutive_days`, strengthened by the other run rules: at most
+            // `window_max[L]` worked days in any L consecutive days (see `window_limits`).
             if let Some(k) = c.max_consecutive_days {
-                let k = k as usize;
-                for (wi, _) in days.iter().enumerate() {
-                    let window = days.get(wi..wi + k + 1);
-                    if let Some(win) = window {
-                        if win.last().copied() == Some(win[0] + k) {
+                let limits = window_limits(
+                    k,
+                    c.min_consecutive_days.unwrap_or(1),
+                    c.min_consecutive_days_off.unwrap_or(1),
+                    days.len(),
+                );
+                for (len, most) in limits {
+                    for (wi, _) in days.iter().enumerate() {
+                        let Some(win) = days.get(wi..wi + len) else { break };
+                        if win.last().copied() == Some(win[0] + len - 1) {
                             let mut e = Expression::default();
                             for &d in win {
                                 e += yv(d);
                             }
-                            self.rows.push(e.leq(k as f64));
+                            self.rows.push(e.leq(most as f64));
                         }
                     }
                 }
@@ -580,10 +605,18 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            if let Some(cap) = c.max_weekends {
+            if let Some(cap) = c.max_weekends.filter(|_| !self.block.ignore_term) {
                 let mut e = Expression::default();
                 let mut n = 0;
-                for &wk in &weeks {
+                // Weekends the fixed part of the roster already works.
+                let fixed_weekends: HashSet<usize> = block
+                    .context
+                    .iter()
+                    .filter(|s| s.person == p && pb.is_weekend(s.day))
+                    .map(|s| pb.week_of(s.day))
+                    .collect();
+                let cap = cap.saturating_sub(fixed_weekends.len() as u32);
+                for &wk in weeks.iter().filter(|wk| !fixed_weekends.contains(wk)) {
                     let we: Vec<usize> = days
                         .iter()
                         .copied()
@@ -735,7 +768,14 @@ impl<'a> Builder<'a> {
             let Some(dd) = pb.desks[k].days[d].as_ref() else { continue };
             let empty = Vec::new();
             let idx = by_desk_day.get(&(k, d)).unwrap_or(&empty);
+            let people_here = idx.iter().map(|&i| self.cols[i].shift.person).collect::<HashSet<_>>().len();
             for (si, cover) in dd.cover.iter().enumerate() {
+                // A slot no row can bind (nothing to cover, room for everyone) needs no rows.
+                let no_min = cover.min == 0 || w.coverage_min <= 0.0;
+                let no_target = cover.target == 0 || w.coverage_target <= 0.0;
+                if no_min && no_target && cover.max as usize >= people_here {
+                    continue;
+                }
                 let t = dd.open.start + si as u32 * slot;
                 let mut staffed = Expression::with_capacity(idx.len());
                 let mut n = 0u32;
@@ -881,6 +921,82 @@ impl<'a> Builder<'a> {
             x: self.x_index,
         })
     }
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// Most worked days in any `len` consecutive days for every run-rule combination, found by
+/// enumerating every pattern: work runs at most `k` long; runs strictly inside the window at least
+/// `min_on` (work) or `min_off` (days off) long. A run touching either end of the window may go on
+/// outside it (or is exempt at the horizon's edge), so only its maximum applies.
+fn window_max(k: u32, min_on: u32, min_off: u32, len: usize) -> usize {
+    let mut best = 0;
+    for bits in 0u32..(1u32 << len) {
+        let worked = bits.count_ones() as usize;
+        if worked <= best {
+            continue;
+        }
+        let mut ok = true;
+        let mut i = 0;
+        while i < len && ok {
+            let on = bits >> i & 1 == 1;
+            let mut j = i;
+            while j < len && (bits >> j & 1 == 1) == on {
+                j += 1;
+            }
+            let run = (j - i) as u32;
+            let inner = i > 0 && j < len;
+            ok = if on { run <= k && (!inner || run >= min_on) } else { !inner || run >= min_off };
+            i = j;
+        }
+        if ok {
+            best = worked;
+        }
+    }
+    best
+}
+
+/// The window rows worth adding for the run rules `(k, min_on, min_off)` over a block of `days`
+/// days: `(length, most worked days)` for each length whose limit is neither implied by two
+/// shorter windows nor by the next longer one. Always includes the plain `k + 1` window's
+/// information (the `k + min_off` window implies it).
+fn window_limits(k: u32, min_on: u32, min_off: u32, days: usize) -> Vec<(usize, usize)> {
+    use std::sync::{Mutex, OnceLock};
+    type Cache = Mutex<HashMap<(u32, u32, u32), Vec<usize>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let lmax = (2 * k as usize + min_off as usize + 2).min(18);
+    let key = (k, min_on, min_off);
+    let cache = CACHE.get_or_init(Default::default);
+    let cached = cache.lock().ok().and_then(|c| c.get(&key).cloned());
+    let most = cached.unwrap_or_else(|| {
+        let v: Vec<usize> = (0..=lmax + 1).map(|l| window_max(k, min_on, min_off, l)).collect();
+        if let Ok(mut c) = cache.lock() {
+            c.insert(key, v.clone());
+        }
+        v
+    });
+    let mut out = Vec::new();
+    for len in 1..=lmax.min(days) {
+        if most[len] >= len {
+            continue;
+        }
+        let implied = (1..len).any(|a| most[a] + most[len - a] <= most[len]);
+        let dominated = len < days && len < lmax && most[len + 1] <= most[len];
+        if !implied && !dominated {
+            out.push((len, most[len]));
+        }
+    }
+    // Never weaker than the plain rule.
+    if out.is_empty() && (k as usize) < days {
+        out.push((k as usize + 1, k as usize));
+    }
+    out
 }
 
 fn succession_forbidden(problem: &Problem, first: &Shift, second: &Shift) -> bool {
@@ -1049,5 +1165,22 @@ pub(crate) fn export(problem: &Problem, block: &Block, path: &Path) -> Result<()
     match f.solve(&settings) {
         Ok(_) | Err(BlockError::NoSolution) | Err(BlockError::Infeasible) => Ok(()),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::{window_limits, window_max};
+
+    #[test]
+    fn window_limits_follow_the_run_rules() {
+        // At most 5 in a row and 2 days off between blocks: 5 of any 7 days.
+        assert_eq!(window_max(5, 2, 2, 7), 5);
+        assert_eq!(window_max(5, 2, 2, 6), 5);
+        assert_eq!(window_max(5, 2, 2, 8), 6);
+        assert_eq!(window_limits(5, 2, 2, 28), vec![(7, 5)]);
+        // Without a days-off minimum the plain k + 1 window remains.
+        assert_eq!(window_limits(5, 1, 1, 28), vec![(6, 5)]);
+        assert_eq!(window_limits(3, 1, 3, 28), vec![(6, 3)]);
     }
 }

@@ -11,6 +11,7 @@ pub mod builder;
 pub mod check;
 pub mod explain;
 mod columns;
+pub mod curtois;
 mod formulate;
 pub mod input;
 pub mod model;

@@ -325,6 +325,7 @@ fn solve_window(
         ignore_term: false,
         must_scale: options.must_scale,
         earliest: Some(earliest),
+        weekend_off: Vec::new(),
     };
     let settings = BlockSettings {
         time_limit: options.solve.time_limit,

@@ -29,7 +29,8 @@ pub struct SolveOptions {
     pub time_limit: Option<f64>,
     /// Accept a roster once it is proven within this relative gap of optimal (default 1e-4).
     pub gap: f64,
-    /// Solver threads (default 1: deterministic and fastest on small machines).
+    /// Independent weeks solved at the same time, one solver thread each (default: the number
+    /// of cores). The result does not depend on it.
     pub threads: u32,
     /// Solve the whole horizon as one model, even when weeks are independent.
     pub no_decompose: bool,
@@ -42,7 +43,7 @@ impl Default for SolveOptions {
         SolveOptions {
             time_limit: None,
             gap: 1e-4,
-            threads: 1,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get() as u32),
             no_decompose: false,
             export_model: None,
         }
@@ -218,6 +219,31 @@ fn block_key(problem: &Problem, days: &[usize]) -> Option<String> {
     Some(key)
 }
 
+/// Number of weekends on which a person could work at all.
+fn weekend_reach(problem: &Problem, person: usize) -> usize {
+    let mut weeks = std::collections::BTreeSet::new();
+    for d in (0..problem.days.len()).filter(|&d| problem.is_weekend(d)) {
+        if !person_day_columns(problem, person, d).is_empty() {
+            weeks.insert(problem.week_of(d));
+        }
+    }
+    weeks.len()
+}
+
+/// Weekend minutes of `person` in each block.
+fn weekend_use(problem: &Problem, day_blocks: &[Vec<usize>], shifts: &[Shift], person: usize) -> Vec<u32> {
+    day_blocks
+        .iter()
+        .map(|days| {
+            shifts
+                .iter()
+                .filter(|s| s.person == person && days.contains(&s.day) && problem.is_weekend(s.day))
+                .map(|s| s.time.minutes())
+                .sum()
+        })
+        .collect()
+}
+
 /// Groups the horizon's weeks into blocks that no rule links.
 ///
 /// Returns the blocks (day lists) and the people whose term caps link weeks and were relaxed.
@@ -237,7 +263,6 @@ fn blocks(problem: &Problem, no_decompose: bool) -> (Vec<Vec<usize>>, Vec<usize>
         c.max_consecutive_days.is_some()
             || c.min_consecutive_days.is_some()
             || c.min_consecutive_days_off.is_some()
-            || c.max_weekends.is_some()
             || c.min_term.is_some()
             || !p.template_limits.is_empty()
     }) || !problem.forbidden_successions.is_empty();
@@ -264,10 +289,9 @@ fn blocks(problem: &Problem, no_decompose: bool) -> (Vec<Vec<usize>>, Vec<usize>
     }
     let binding: Vec<usize> = (0..problem.people.len())
         .filter(|&p| {
-            problem.people[p]
-                .contract
-                .max_term
-                .is_some_and(|cap| term_reach(problem, p) > u64::from(cap))
+            let c = &problem.people[p].contract;
+            c.max_term.is_some_and(|cap| term_reach(problem, p) > u64::from(cap))
+                || c.max_weekends.is_some_and(|cap| weekend_reach(problem, p) > cap as usize)
         })
         .collect();
     let mut out: Vec<Vec<usize>> = Vec::new();
@@ -283,6 +307,68 @@ fn blocks(problem: &Problem, no_decompose: bool) -> (Vec<Vec<usize>>, Vec<usize>
         out.push(cur);
     }
     (out, binding)
+}
+
+/// Solves independent blocks on up to `workers` threads (each HiGHS run single-threaded), in a
+/// deterministic way: results come back in job order whatever finishes first.
+fn run_blocks(
+    problem: &Problem,
+    jobs: &[Block],
+    settings: &BlockSettings,
+    workers: u32,
+    start: Instant,
+    deadline: Option<Instant>,
+    progress: &mut dyn FnMut(usize, usize, String),
+) -> Result<Vec<(BlockOutcome, f64)>, SolveError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    let next = AtomicUsize::new(0);
+    let n = jobs.len();
+    let workers = (workers.max(1) as usize).min(n.max(1));
+    let (tx, rx) = mpsc::channel::<(usize, Result<(BlockOutcome, f64), SolveError>)>();
+    let mut results: Vec<Option<Result<(BlockOutcome, f64), SolveError>>> = (0..n).map(|_| None).collect();
+    let _ = start;
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= n {
+                    break;
+                }
+                let t0 = Instant::now();
+                let mut st = settings.clone();
+                if let Some(d) = deadline {
+                    st.time_limit = Some(d.saturating_duration_since(Instant::now()).as_secs_f64());
+                }
+                let block = &jobs[i];
+                let r = formulate(problem, block)
+                    .and_then(|f| f.solve(&st))
+                    .map(|o| (o, t0.elapsed().as_secs_f64()))
+                    .map_err(|e| block_error(e, &describe_days(problem, &block.days)));
+                if tx.send((i, r)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut done = 0;
+        progress(0, n, format!("solving {n} distinct block(s) on {workers} thread(s)"));
+        for (i, r) in rx {
+            done += 1;
+            let stage = match &r {
+                Ok(_) => format!("solved {}", describe_days(problem, &jobs[i].days)),
+                Err(e) => format!("failed: {e}"),
+            };
+            results[i] = Some(r);
+            progress(done, n, stage);
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(SolveError::Solver("a solver thread stopped".into()))))
+        .collect()
 }
 
 /// Solves the problem: a roster and how close to optimal it is proven.
@@ -315,54 +401,54 @@ pub fn solve_with_progress(
     let relax = !binding.is_empty() && day_blocks.len() > 1;
     let total = day_blocks.len();
     let deadline = options.time_limit.map(|t| start + std::time::Duration::from_secs_f64(t));
-    let remaining = || deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64());
 
-    let mut outcomes: Vec<(Vec<usize>, BlockOutcome, f64)> = Vec::new();
-    let mut solved: std::collections::HashMap<String, (Vec<usize>, BlockOutcome)> = Default::default();
-    let mut reused: Vec<bool> = Vec::new();
-    let (mut obj, mut bound) = (0.0, 0.0);
-    for (i, days) in day_blocks.iter().enumerate() {
-        progress(&Progress {
-            done: i,
-            total,
-            objective: obj,
-            bound,
-            elapsed: start.elapsed().as_secs_f64(),
-            stage: format!("solving {}", describe_days(problem, days)),
-        });
-        let t0 = Instant::now();
-        // An identical week solved before has the same optimum, shifted by whole weeks.
-        let key = block_key(problem, days);
-        if let Some((src_days, src)) = key.as_ref().and_then(|k| solved.get(k)) {
-            let offset = days[0] - src_days[0];
-            let mut out: BlockOutcome = src.clone();
-            for s in &mut out.shifts {
-                s.day += offset;
-            }
-            obj += out.objective;
-            bound += out.bound;
-            outcomes.push((days.clone(), out, t0.elapsed().as_secs_f64()));
-            reused.push(true);
-            continue;
-        }
-        let block = Block { days: days.clone(), ignore_term: relax, ..Block::default() };
-        let settings = BlockSettings {
-            time_limit: remaining().map(|r| r / (total - i) as f64 * 2.0).map(|r| r.min(remaining().unwrap_or(r))),
-            gap: options.gap,
-            threads: options.threads,
-            initial: None,
-            export: None,
+    // Identical weeks are solved once; distinct ones in parallel, one HiGHS thread each.
+    let keys: Vec<Option<String>> = day_blocks.iter().map(|d| block_key(problem, d)).collect();
+    let mut first_with_key: std::collections::HashMap<&str, usize> = Default::default();
+    let mut source: Vec<usize> = Vec::with_capacity(total);
+    for (i, k) in keys.iter().enumerate() {
+        let src = match k {
+            Some(k) => *first_with_key.entry(k.as_str()).or_insert(i),
+            None => i,
         };
-        let out = formulate(problem, &block)
-            .and_then(|f| f.solve(&settings))
-            .map_err(|e| block_error(e, &describe_days(problem, days)))?;
-        obj += out.objective;
-        bound += out.bound;
-        if let Some(k) = key {
-            solved.insert(k, (days.clone(), out.clone()));
+        source.push(src);
+    }
+    let jobs: Vec<Block> = (0..total)
+        .filter(|&i| source[i] == i)
+        .map(|i| Block { days: day_blocks[i].clone(), ignore_term: relax, ..Block::default() })
+        .collect();
+    let job_of: Vec<usize> = {
+        let firsts: Vec<usize> = (0..total).filter(|&i| source[i] == i).collect();
+        source.iter().map(|s| firsts.iter().position(|f| f == s).unwrap_or(0)).collect()
+    };
+    let settings = BlockSettings {
+        time_limit: options.time_limit,
+        gap: options.gap,
+        threads: 1,
+        initial: None,
+        export: None,
+    };
+    let solved = run_blocks(problem, &jobs, &settings, options.threads, start, deadline, &mut |done, n, stage| {
+        progress(&Progress {
+            done,
+            total: n,
+            objective: 0.0,
+            bound: 0.0,
+            elapsed: start.elapsed().as_secs_f64(),
+            stage,
+        })
+    })?;
+    let mut outcomes: Vec<(Vec<usize>, BlockOutcome, f64)> = Vec::with_capacity(total);
+    let mut reused: Vec<bool> = Vec::with_capacity(total);
+    for (i, days) in day_blocks.iter().enumerate() {
+        let (src, secs) = &solved[job_of[i]];
+        let mut out = src.clone();
+        let offset = days[0] - day_blocks[source[i]][0];
+        for s in &mut out.shifts {
+            s.day += offset;
         }
-        outcomes.push((days.clone(), out, t0.elapsed().as_secs_f64()));
-        reused.push(false);
+        outcomes.push((days.clone(), out, if source[i] == i { *secs } else { 0.0 }));
+        reused.push(source[i] != i);
     }
 
     let mut shifts: Vec<Shift> = outcomes.iter().flat_map(|(_, o, _)| o.shifts.iter().copied()).collect();
@@ -395,7 +481,24 @@ pub fn solve_with_progress(
                 problem.people[p].contract.max_term.is_some_and(|cap| used > cap)
             })
             .collect();
-        if !over.is_empty() {
+        // Weekends: keep the person's busiest weekends up to the cap, none in the others.
+        let mut weekend_off = vec![vec![false; problem.people.len()]; day_blocks.len()];
+        let mut weekends_over = false;
+        for &p in &binding {
+            let Some(cap) = problem.people[p].contract.max_weekends else { continue };
+            let used = weekend_use(problem, &day_blocks, &shifts, p);
+            let worked: Vec<usize> = (0..used.len()).filter(|&b| used[b] > 0).collect();
+            if worked.len() <= cap as usize {
+                continue;
+            }
+            weekends_over = true;
+            let mut order = worked.clone();
+            order.sort_by_key(|&b| (std::cmp::Reverse(used[b]), b));
+            for &b in order.iter().skip(cap as usize) {
+                weekend_off[b][p] = true;
+            }
+        }
+        if !over.is_empty() || weekends_over {
             progress(&Progress {
                 done: total,
                 total,
@@ -405,38 +508,38 @@ pub fn solve_with_progress(
                 stage: "sharing term budgets over the weeks".into(),
             });
             let caps = share_budgets(problem, &day_blocks, &shifts, &over);
-            let mut new_shifts = Vec::new();
-            objective = 0.0;
-            for (bi, (days, out, _)) in outcomes.iter().enumerate() {
-                let block_caps = &caps[bi];
-                let touched = block_caps.iter().any(|c| c.is_some());
-                if !touched {
-                    new_shifts.extend(out.shifts.iter().copied());
-                    objective += out.objective;
-                    continue;
-                }
-                let t0 = Instant::now();
-                let block = Block {
-                    days: days.clone(),
+            let touched: Vec<usize> = (0..outcomes.len())
+                .filter(|&bi| caps[bi].iter().any(|c| c.is_some()) || weekend_off[bi].iter().any(|&w| w))
+                .collect();
+            let jobs: Vec<Block> = touched
+                .iter()
+                .map(|&bi| Block {
+                    days: outcomes[bi].0.clone(),
                     ignore_term: true,
-                    caps: block_caps.clone(),
+                    caps: caps[bi].clone(),
+                    weekend_off: weekend_off[bi].clone(),
                     ..Block::default()
-                };
-                let settings = BlockSettings {
-                    time_limit: remaining(),
-                    gap: options.gap,
-                    threads: options.threads,
-                    initial: None,
-                    export: None,
-                };
-                let o = formulate(problem, &block)
-                    .and_then(|f| f.solve(&settings))
-                    .map_err(|e| block_error(e, &describe_days(problem, days)))?;
-                objective += o.objective;
-                new_shifts.extend(o.shifts.iter().copied());
+                })
+                .collect();
+            let settings =
+                BlockSettings { time_limit: None, gap: options.gap, threads: 1, initial: None, export: None };
+            let redone = run_blocks(problem, &jobs, &settings, options.threads, start, deadline, &mut |done, n, stage| {
+                progress(&Progress {
+                    done,
+                    total: n,
+                    objective,
+                    bound: lower,
+                    elapsed: start.elapsed().as_secs_f64(),
+                    stage: format!("sharing term caps: {stage}"),
+                })
+            })?;
+            for (&bi, (o, secs)) in touched.iter().zip(redone) {
                 blocks_stats[bi].objective = o.objective;
-                blocks_stats[bi].seconds += t0.elapsed().as_secs_f64();
+                blocks_stats[bi].seconds += secs;
+                outcomes[bi].1 = o;
             }
+            let new_shifts: Vec<Shift> = outcomes.iter().flat_map(|(_, o, _)| o.shifts.iter().copied()).collect();
+            objective = outcomes.iter().map(|(_, o, _)| o.objective).sum();
             shifts = new_shifts;
             proven = (objective - lower) <= options.gap * objective.abs().max(1.0);
         }

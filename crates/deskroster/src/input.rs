@@ -3,7 +3,7 @@
 //!
 //! A term folder holds `term.toml` (dates, desks, hours, coverage, rules, groups, weights), one
 //! `people/*.toml` per person (the file a student hands in) and an optional `absences.toml`
-//! (sick calls). `docs/INPUT.md` documents every key. Every error names the file, line and
+//! (sick calls). `the README (Input format reference)` documents every key. Every error names the file, line and
 //! column ([`InputError::location`]).
 //!
 //! ```

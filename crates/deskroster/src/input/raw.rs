@@ -1,5 +1,5 @@
 //! Serde structs mirroring the files of a term folder, no logic. Fields a coordinator can get
-//! wrong are [`Spanned`] so later errors point into the file. `docs/INPUT.md` documents every
+//! wrong are [`Spanned`] so later errors point into the file. `the README (Input format reference)` documents every
 //! key.
 
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@ use std::path::Path;
 use super::InputError;
 
 const TERM: &str = r#"# term.toml: the desks, their hours and the rules of one term.
-# Every key is documented in docs/INPUT.md. Times are "HH:MM" (24 h clock, "24:00" = midnight),
+# Every key is documented in the README (Input format reference). Times are "HH:MM" (24 h clock, "24:00" = midnight),
 # time ranges "08:30-21:00", durations "2h30m" / "4h" / "90m", dates 2027-02-15 (with or
 # without quotes), date ranges "2027-02-15..2027-02-19" (both ends included).
 # Day patterns: "mon", "mon-thu", "mon,wed,fri", "weekdays", "weekends", "daily".
@@ -112,7 +112,7 @@ if_possible = true               # a soft wish (weight 50 instead of 1000 per pe
 const PEOPLE: [(&str, &str); 4] = [
     (
         "maria-lopez.toml",
-        r#"# One file per person. Every key is documented in docs/INPUT.md.
+        r#"# One file per person. Every key is documented in the README (Input format reference).
 name = "Maria Lopez"
 group = "staff"
 # A skill is a name, or a table with the dates it is valid.

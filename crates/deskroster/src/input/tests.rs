@@ -941,7 +941,7 @@ fn sample_term_loads() {
     assert_eq!(open("2027-01-09").as_deref(), Some("11:00-17:00"));
     assert_eq!(open("2027-02-16").as_deref(), Some("09:00-17:00"));
     assert_eq!(open("2027-02-20"), None);
-    assert_eq!(open("2027-04-05").as_deref(), Some("08:00-23:00"));
+    assert_eq!(open("2027-04-05").as_deref(), Some("08:30-22:00"));
     let rules = &p.rules;
     assert_eq!(
         (

@@ -1,0 +1,133 @@
+//! Benchmarks of the issues' figures (not timed tests): `cargo bench --bench roster [-- NAME...]`.
+//!
+//! - `sample`: solve the sample term (schedules/winter-2027), proven within 0.5%.
+//! - `large`: a generated term, 60 people, 4 desks, 15 weeks.
+//! - `check`: the independent checker on the sample term's roster.
+//! - `sick-day`, `sick-week`: a one-day / a week-long absence repaired on the sample roster.
+//!
+//! Each prints wall time, the solver's figures and peak memory (VmHWM of this process).
+
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use deskroster::check::check;
+use deskroster::input::load_term;
+use deskroster::model::{Problem, Roster, TimeRange};
+use deskroster::repair::{repair, RepairOptions};
+use deskroster::solve::{solve, SolveOptions};
+use deskroster::synth::{generate, SynthSpec};
+
+fn peak_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn sample() -> Problem {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schedules/winter-2027");
+    match load_term(&dir) {
+        Ok(t) => t.problem,
+        Err(e) => panic!("cannot load the sample term: {e}"),
+    }
+}
+
+fn options(gap: f64) -> SolveOptions {
+    SolveOptions { gap, ..SolveOptions::default() }
+}
+
+fn solve_and_report(name: &str, p: &Problem, gap: f64) -> Roster {
+    let t = Instant::now();
+    let s = match solve(p, &options(gap)) {
+        Ok(s) => s,
+        Err(e) => panic!("{name}: {e}"),
+    };
+    let secs = t.elapsed().as_secs_f64();
+    let report = check(p, &s.roster);
+    let holes = report.shortfalls.iter().filter(|x| deskroster::output::is_hole(p, x)).count();
+    let distinct = s.blocks.iter().filter(|b| !b.reused).count();
+    println!(
+        "{name}: {secs:.2} s wall, {} shifts, objective {:.2}, bound {:.2}, gap {:.3}%, proven {}, {} blocks ({} distinct), holes {}, checker total {:.2}, peak {:.0} MiB",
+        s.roster.shifts.len(),
+        s.summary.objective,
+        s.summary.bound,
+        s.summary.gap * 100.0,
+        s.summary.proven_optimal,
+        s.blocks.len(),
+        distinct,
+        holes,
+        report.penalties.total(),
+        peak_mib()
+    );
+    s.roster
+}
+
+fn absent(p: &Problem, person: usize, first: usize, last: usize) -> Problem {
+    let mut q = p.clone();
+    for d in first..=last {
+        if let Some(a) = q.people[person].availability.get_mut(d) {
+            a.clear();
+        }
+    }
+    q
+}
+
+fn sick(name: &str, p: &Problem, roster: &Roster, days: usize) {
+    // The person with the most shifts in week 6, absent from its Monday.
+    let monday = 6 * 7;
+    let person = (0..p.people.len())
+        .max_by_key(|&i| roster.shifts.iter().filter(|s| s.person == i && s.day >= monday && s.day < monday + 7).count())
+        .unwrap_or(0);
+    let q = absent(p, person, monday, monday + days - 1);
+    let now = p.days[monday].and_hms_opt(0, 0, 0).unwrap_or_default();
+    let t = Instant::now();
+    let r = match repair(&q, roster, &RepairOptions { now, solve: options(1e-4), ..RepairOptions::default() }) {
+        Ok(r) => r,
+        Err(e) => panic!("{name}: {e}"),
+    };
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{name}: {secs:.3} s wall for {} absent {} day(s): {} change(s), {} person(s) changed, {} hole(s), {} day(s) re-solved",
+        p.people[person].name,
+        days,
+        r.changes.len(),
+        r.changed_people(),
+        r.holes.len(),
+        r.window.len()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let wants = |n: &str| args.is_empty() || args.iter().any(|a| a == n);
+    let _ = NaiveDate::MIN;
+    let _ = TimeRange::new(0, 1);
+    if wants("sample") || wants("check") || wants("sick-day") || wants("sick-week") {
+        let p = sample();
+        let roster = solve_and_report("sample (gap 0.5%)", &p, 0.005);
+        if wants("check") {
+            let runs = 50;
+            let t = Instant::now();
+            let mut n = 0;
+            for _ in 0..runs {
+                n += check(&p, &roster).violations.len();
+            }
+            println!("check: {:.2} ms per run on {} shifts ({} violations)", t.elapsed().as_secs_f64() * 1000.0 / runs as f64, roster.shifts.len(), n / runs);
+        }
+        if wants("sick-day") {
+            sick("sick-day", &p, &roster, 1);
+        }
+        if wants("sick-week") {
+            sick("sick-week", &p, &roster, 7);
+        }
+    }
+    if wants("large") {
+        let p = generate(&SynthSpec { people: 60, desks: 4, weeks: 15, seed: 1, term_budgets: false });
+        solve_and_report("large 60 people, 4 desks, 15 weeks (gap 0.5%)", &p, 0.005);
+    }
+}

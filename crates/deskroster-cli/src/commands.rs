@@ -335,6 +335,10 @@ pub fn absence(a: AbsenceArgs, quiet: bool) -> Outcome {
         if n == 0 {
             return Err(fail(Exit::BadInput, format!("no matching absence of {} on {} to remove", a.person, a.date)));
         }
+    } else if before.absences.iter().any(|b| {
+        (&b.person, b.first, b.last, b.from, b.to) == (&absence.person, absence.first, absence.last, absence.from, absence.to)
+    }) {
+        say(quiet, format!("this absence of {} is already recorded; rechecking the roster", a.person));
     } else {
         input::append_absence(&a.term, &absence).map_err(input_failure)?;
     }

@@ -30,7 +30,8 @@ use crate::solve::{SolveError, SolveOptions};
 pub struct RepairOptions {
     /// Shifts that started before this moment never change.
     pub now: NaiveDateTime,
-    /// Solver settings.
+    /// Solver settings (the time limit and threads; repairs are always solved to optimality, as
+    /// a relative gap on weights orders of magnitude apart could hide an avoidable change).
     pub solve: SolveOptions,
     /// Cost per person whose roster changes (dominates hours and soft terms).
     pub per_person: f64,
@@ -235,18 +236,20 @@ pub fn repair(problem: &Problem, current: &Roster, options: &RepairOptions) -> R
     let base_roster = Roster::new(kept.clone());
 
     // Days to re-solve: where shifts went, and where future holes are.
-    let earliest = (
-        problem.day_index(now.date()).unwrap_or(if problem.days.first().is_some_and(|d| *d > now.date()) { 0 } else { usize::MAX }),
-        minute_of(&now),
-    );
-    let earliest = if problem.days.first().is_some_and(|d| *d > now.date()) { (0, 0) } else { earliest };
+    // The first moment a new shift may start: (day index, minute). Before the term: its start;
+    // after it: nothing is left to change.
+    let earliest = if problem.days.first().is_some_and(|d| *d > now.date()) {
+        (0, 0)
+    } else {
+        (problem.day_index(now.date()).unwrap_or(usize::MAX), minute_of(&now))
+    };
     let mut days: BTreeSet<usize> = removed.iter().map(|s| s.day).collect();
     for h in holes_of(problem, &base_roster) {
         if (h.day, h.time.end) > earliest {
             days.insert(h.day);
         }
     }
-    days.retain(|&d| d >= earliest.0 || earliest.0 == usize::MAX && false);
+    days.retain(|&d| d >= earliest.0);
 
     let mut best = solve_window(problem, current, &kept, &history, &days, earliest, options)?;
     let holes_left = holes_of(problem, &best.0).iter().filter(|h| days.contains(&h.day)).count();
@@ -329,7 +332,8 @@ fn solve_window(
     };
     let settings = BlockSettings {
         time_limit: options.solve.time_limit,
-        gap: options.solve.gap,
+        // Exact: with weights orders of magnitude apart, a relative gap could hide a change.
+        gap: 0.0,
         threads: options.solve.threads,
         initial: Some(kept.iter().copied().filter(|s| window.contains(&s.day)).collect()),
         export: None,

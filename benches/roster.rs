@@ -22,9 +22,11 @@ fn peak_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|k| k.parse::<f64>().ok())
+            })
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
@@ -38,7 +40,10 @@ fn sample() -> Problem {
 }
 
 fn options(gap: f64) -> SolveOptions {
-    SolveOptions { gap, ..SolveOptions::default() }
+    SolveOptions {
+        gap,
+        ..SolveOptions::default()
+    }
 }
 
 fn solve_and_report(name: &str, p: &Problem, gap: f64) -> Roster {
@@ -49,7 +54,11 @@ fn solve_and_report(name: &str, p: &Problem, gap: f64) -> Roster {
     };
     let secs = t.elapsed().as_secs_f64();
     let report = check(p, &s.roster);
-    let holes = report.shortfalls.iter().filter(|x| deskroster::output::is_hole(p, x)).count();
+    let holes = report
+        .shortfalls
+        .iter()
+        .filter(|x| deskroster::output::is_hole(p, x))
+        .count();
     let distinct = s.blocks.iter().filter(|b| !b.reused).count();
     println!(
         "{name}: {secs:.2} s wall, {} shifts, objective {:.2}, bound {:.2}, gap {:.3}%, proven {}, {} blocks ({} distinct), holes {}, checker total {:.2}, peak {:.0} MiB",
@@ -81,12 +90,26 @@ fn sick(name: &str, p: &Problem, roster: &Roster, days: usize) {
     // The person with the most shifts in week 6, absent from its Monday.
     let monday = 6 * 7;
     let person = (0..p.people.len())
-        .max_by_key(|&i| roster.shifts.iter().filter(|s| s.person == i && s.day >= monday && s.day < monday + 7).count())
+        .max_by_key(|&i| {
+            roster
+                .shifts
+                .iter()
+                .filter(|s| s.person == i && s.day >= monday && s.day < monday + 7)
+                .count()
+        })
         .unwrap_or(0);
     let q = absent(p, person, monday, monday + days - 1);
     let now = p.days[monday].and_hms_opt(0, 0, 0).unwrap_or_default();
     let t = Instant::now();
-    let r = match repair(&q, roster, &RepairOptions { now, solve: options(1e-4), ..RepairOptions::default() }) {
+    let r = match repair(
+        &q,
+        roster,
+        &RepairOptions {
+            now,
+            solve: options(1e-4),
+            ..RepairOptions::default()
+        },
+    ) {
         Ok(r) => r,
         Err(e) => panic!("{name}: {e}"),
     };
@@ -103,7 +126,10 @@ fn sick(name: &str, p: &Problem, roster: &Roster, days: usize) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let wants = |n: &str| args.is_empty() || args.iter().any(|a| a == n);
     let _ = NaiveDate::MIN;
     let _ = TimeRange::new(0, 1);
@@ -117,7 +143,12 @@ fn main() {
             for _ in 0..runs {
                 n += check(&p, &roster).violations.len();
             }
-            println!("check: {:.2} ms per run on {} shifts ({} violations)", t.elapsed().as_secs_f64() * 1000.0 / runs as f64, roster.shifts.len(), n / runs);
+            println!(
+                "check: {:.2} ms per run on {} shifts ({} violations)",
+                t.elapsed().as_secs_f64() * 1000.0 / runs as f64,
+                roster.shifts.len(),
+                n / runs
+            );
         }
         if wants("sick-day") {
             sick("sick-day", &p, &roster, 1);
@@ -127,7 +158,13 @@ fn main() {
         }
     }
     if wants("large") {
-        let p = generate(&SynthSpec { people: 60, desks: 4, weeks: 15, seed: 1, term_budgets: false });
+        let p = generate(&SynthSpec {
+            people: 60,
+            desks: 4,
+            weeks: 15,
+            seed: 1,
+            term_budgets: false,
+        });
         solve_and_report("large 60 people, 4 desks, 15 weeks (gap 0.5%)", &p, 0.005);
     }
 }

@@ -28,11 +28,17 @@ pub struct Failure {
 type Outcome = Result<Exit, Failure>;
 
 fn fail(code: Exit, msg: impl Into<String>) -> Failure {
-    Failure { report: miette::miette!("{}", msg.into()), code }
+    Failure {
+        report: miette::miette!("{}", msg.into()),
+        code,
+    }
 }
 
 fn input_failure(e: InputError) -> Failure {
-    Failure { report: miette::Report::new(e), code: Exit::BadInput }
+    Failure {
+        report: miette::Report::new(e),
+        code: Exit::BadInput,
+    }
 }
 
 fn solve_failure(e: SolveError) -> Failure {
@@ -63,7 +69,14 @@ pub struct InitArgs {
 
 pub fn init(a: InitArgs, quiet: bool) -> Outcome {
     input::scaffold(&a.dir).map_err(input_failure)?;
-    say(quiet, format!("wrote an example term to {}; edit it, then run: deskroster solve {}", a.dir.display(), a.dir.display()));
+    say(
+        quiet,
+        format!(
+            "wrote an example term to {}; edit it, then run: deskroster solve {}",
+            a.dir.display(),
+            a.dir.display()
+        ),
+    );
     Ok(Exit::Ok)
 }
 
@@ -121,13 +134,18 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     }
     let pb = ProgressBar::new_spinner();
     pb.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     pb.enable_steady_tick(Duration::from_millis(120));
     pb
 }
 
-fn run_solve(problem: &Problem, options: &SolveOptions, quiet: bool) -> Result<deskroster::solve::Solution, Failure> {
+fn run_solve(
+    problem: &Problem,
+    options: &SolveOptions,
+    quiet: bool,
+) -> Result<deskroster::solve::Solution, Failure> {
     let pb = progress_bar(quiet);
     let result = solve_with_progress(problem, options, &mut |p| {
         pb.set_message(format!(
@@ -140,11 +158,26 @@ fn run_solve(problem: &Problem, options: &SolveOptions, quiet: bool) -> Result<d
 }
 
 /// Re-checks a solved roster: hard rules hold and the checker's total equals the objective.
-fn verify(problem: &Problem, roster: &Roster, objective: f64) -> Result<deskroster::check::Report, Failure> {
+fn verify(
+    problem: &Problem,
+    roster: &Roster,
+    objective: f64,
+) -> Result<deskroster::check::Report, Failure> {
     let report = check_roster(problem, roster);
     if !report.violations.is_empty() {
-        let list: Vec<String> = report.violations.iter().take(5).map(|v| v.message.clone()).collect();
-        return Err(fail(Exit::Internal, format!("internal error: the solver's roster breaks hard rules: {}", list.join("; "))));
+        let list: Vec<String> = report
+            .violations
+            .iter()
+            .take(5)
+            .map(|v| v.message.clone())
+            .collect();
+        return Err(fail(
+            Exit::Internal,
+            format!(
+                "internal error: the solver's roster breaks hard rules: {}",
+                list.join("; ")
+            ),
+        ));
     }
     let total = report.penalties.total();
     if (total - objective).abs() > 1e-6 * objective.abs().max(1.0) {
@@ -163,12 +196,21 @@ pub fn solve(a: SolveArgs, quiet: bool) -> Outcome {
     options.no_decompose = a.no_decompose;
     let solution = run_solve(&term.problem, &options, quiet)?;
     let report = verify(&term.problem, &solution.roster, solution.summary.objective)?;
-    let files = output::solve_outputs(&term.problem, &solution.roster, Some(&solution.summary), &report)
-        .map_err(|e| fail(Exit::Internal, e.to_string()))?;
+    let files = output::solve_outputs(
+        &term.problem,
+        &solution.roster,
+        Some(&solution.summary),
+        &report,
+    )
+    .map_err(|e| fail(Exit::Internal, e.to_string()))?;
     let dir = out_dir(&a.term, &a.out);
     keep_history(&dir, &dir.join("roster.csv"), &stamp()).map_err(|e| fail(Exit::Internal, e))?;
     write_all(&dir, &files).map_err(|e| fail(Exit::Internal, e))?;
-    let holes = report.shortfalls.iter().filter(|s| output::is_hole(&term.problem, s)).count();
+    let holes = report
+        .shortfalls
+        .iter()
+        .filter(|s| output::is_hole(&term.problem, s))
+        .count();
     let s = &solution.summary;
     say(
         quiet,
@@ -177,10 +219,18 @@ pub fn solve(a: SolveArgs, quiet: bool) -> Outcome {
             solution.roster.shifts.len(),
             dir.display(),
             s.objective,
-            if s.proven_optimal { "proven optimal" } else { "not proven optimal" },
+            if s.proven_optimal {
+                "proven optimal"
+            } else {
+                "not proven optimal"
+            },
             s.gap * 100.0,
             s.seconds,
-            if holes == 0 { "no coverage holes".to_string() } else { format!("{holes} coverage hole(s): see report.md") }
+            if holes == 0 {
+                "no coverage holes".to_string()
+            } else {
+                format!("{holes} coverage hole(s): see report.md")
+            }
         ),
     );
     Ok(Exit::Ok)
@@ -201,8 +251,16 @@ pub struct CheckArgs {
 }
 
 fn read_roster_file(problem: &Problem, path: &Path) -> Result<Roster, Failure> {
-    let f = std::fs::File::open(path).map_err(|e| fail(Exit::BadInput, format!("{}: cannot read: {e}", path.display())))?;
-    roster_csv::read_roster(problem, f, &path.display().to_string()).map_err(|e| Failure { report: miette::Report::new(e), code: Exit::BadInput })
+    let f = std::fs::File::open(path).map_err(|e| {
+        fail(
+            Exit::BadInput,
+            format!("{}: cannot read: {e}", path.display()),
+        )
+    })?;
+    roster_csv::read_roster(problem, f, &path.display().to_string()).map_err(|e| Failure {
+        report: miette::Report::new(e),
+        code: Exit::BadInput,
+    })
 }
 
 pub fn check(a: CheckArgs, quiet: bool) -> Outcome {
@@ -234,16 +292,27 @@ pub fn check(a: CheckArgs, quiet: bool) -> Outcome {
         println!("penalty total {:.2}", report.penalties.total());
     }
     if report.violations.is_empty() {
-        say(quiet, format!("{}: the roster breaks no hard rule", path.display()));
+        say(
+            quiet,
+            format!("{}: the roster breaks no hard rule", path.display()),
+        );
         Ok(Exit::Ok)
     } else {
-        say(quiet, format!("{}: {} hard-rule breach(es)", path.display(), report.violations.len()));
+        say(
+            quiet,
+            format!(
+                "{}: {} hard-rule breach(es)",
+                path.display(),
+                report.violations.len()
+            ),
+        );
         Ok(Exit::Violations)
     }
 }
 
 fn parse_hm(s: &str) -> Result<u32, String> {
-    let t = NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| format!("expected a time like 15:00, got {s:?}"))?;
+    let t = NaiveTime::parse_from_str(s, "%H:%M")
+        .map_err(|_| format!("expected a time like 15:00, got {s:?}"))?;
     Ok(chrono::Timelike::hour(&t) * 60 + chrono::Timelike::minute(&t))
 }
 
@@ -309,13 +378,19 @@ pub fn absence(a: AbsenceArgs, quiet: bool) -> Outcome {
         to: a.to,
         reason: a.reason.clone(),
     };
-    absence.check(&before.problem).map_err(|m| fail(Exit::BadInput, m))?;
+    absence
+        .check(&before.problem)
+        .map_err(|m| fail(Exit::BadInput, m))?;
     let dir = out_dir(&a.term, &a.out);
     let roster_path = dir.join("roster.csv");
     if !roster_path.exists() {
         return Err(fail(
             Exit::BadInput,
-            format!("{}: no current roster; run `deskroster solve {}` first", roster_path.display(), a.term.display()),
+            format!(
+                "{}: no current roster; run `deskroster solve {}` first",
+                roster_path.display(),
+                a.term.display()
+            ),
         ));
     }
     let current = read_roster_file(&before.problem, &roster_path)?;
@@ -323,7 +398,13 @@ pub fn absence(a: AbsenceArgs, quiet: bool) -> Outcome {
     if !a.remove {
         let hits = repair::shifts_hit(&before.problem, &current, person, &absence);
         if hits.is_empty() {
-            say(quiet, format!("{} has no shift during this absence; it is recorded, the roster is unchanged", a.person));
+            say(
+                quiet,
+                format!(
+                    "{} has no shift during this absence; it is recorded, the roster is unchanged",
+                    a.person
+                ),
+            );
         }
     }
     // absences.toml as it was, put back if anything after the edit fails: a failed rerun never
@@ -333,32 +414,70 @@ pub fn absence(a: AbsenceArgs, quiet: bool) -> Outcome {
     if a.remove {
         let n = input::remove_absence(&a.term, &absence).map_err(input_failure)?;
         if n == 0 {
-            return Err(fail(Exit::BadInput, format!("no matching absence of {} on {} to remove", a.person, a.date)));
+            return Err(fail(
+                Exit::BadInput,
+                format!(
+                    "no matching absence of {} on {} to remove",
+                    a.person, a.date
+                ),
+            ));
         }
     } else if before.absences.iter().any(|b| {
-        (&b.person, b.first, b.last, b.from, b.to) == (&absence.person, absence.first, absence.last, absence.from, absence.to)
+        (&b.person, b.first, b.last, b.from, b.to)
+            == (
+                &absence.person,
+                absence.first,
+                absence.last,
+                absence.from,
+                absence.to,
+            )
     }) {
-        say(quiet, format!("this absence of {} is already recorded; rechecking the roster", a.person));
+        say(
+            quiet,
+            format!(
+                "this absence of {} is already recorded; rechecking the roster",
+                a.person
+            ),
+        );
     } else {
         input::append_absence(&a.term, &absence).map_err(input_failure)?;
     }
     let outcome = repair_and_write(&a, quiet, &current, &dir, &roster_path);
     if outcome.is_err() {
         let restored = match saved {
-            Some(bytes) => write_all(&a.term, &[OutputFile { name: "absences.toml".into(), contents: bytes }]),
+            Some(bytes) => write_all(
+                &a.term,
+                &[OutputFile {
+                    name: "absences.toml".into(),
+                    contents: bytes,
+                }],
+            ),
             None => std::fs::remove_file(&absences_path).map_err(|e| e.to_string()),
         };
         if let Err(e) = restored {
-            eprintln!("warning: could not restore {}: {e}", absences_path.display());
+            eprintln!(
+                "warning: could not restore {}: {e}",
+                absences_path.display()
+            );
         }
     }
     outcome
 }
 
-fn repair_and_write(a: &AbsenceArgs, quiet: bool, current: &Roster, dir: &Path, roster_path: &Path) -> Outcome {
+fn repair_and_write(
+    a: &AbsenceArgs,
+    quiet: bool,
+    current: &Roster,
+    dir: &Path,
+    roster_path: &Path,
+) -> Outcome {
     let term = load(&a.term)?;
     let now = a.now.unwrap_or_else(|| chrono::Local::now().naive_local());
-    let options = RepairOptions { now, solve: a.solver.options(), ..RepairOptions::default() };
+    let options = RepairOptions {
+        now,
+        solve: a.solver.options(),
+        ..RepairOptions::default()
+    };
     let pb = progress_bar(quiet);
     pb.set_message("repairing the roster");
     let result = repair::repair(&term.problem, current, &options);
@@ -369,7 +488,10 @@ fn repair_and_write(a: &AbsenceArgs, quiet: bool, current: &Roster, dir: &Path, 
     write_all(dir, &files).map_err(|e| fail(Exit::Internal, e))?;
     if !quiet {
         for v in &rep.prior_violations {
-            eprintln!("note: the roster already broke a hard rule before this change: {}", v.message);
+            eprintln!(
+                "note: the roster already broke a hard rule before this change: {}",
+                v.message
+            );
         }
         eprintln!(
             "{} change(s) for {} person(s); {} hole(s) left; see {} and {}",
@@ -383,10 +505,18 @@ fn repair_and_write(a: &AbsenceArgs, quiet: bool, current: &Roster, dir: &Path, 
             eprintln!("  call {}: {}", call.rank, call.text);
         }
     }
-    Ok(if rep.prior_violations.is_empty() { Exit::Ok } else { Exit::Violations })
+    Ok(if rep.prior_violations.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Violations
+    })
 }
 
-fn repair_files(problem: &Problem, rep: &repair::Repair, now: NaiveDateTime) -> Result<Vec<OutputFile>, Failure> {
+fn repair_files(
+    problem: &Problem,
+    rep: &repair::Repair,
+    now: NaiveDateTime,
+) -> Result<Vec<OutputFile>, Failure> {
     let report = verify_repair(problem, rep, now)?;
     let mut files = output::solve_outputs(problem, &rep.roster, Some(&rep.summary), &report)
         .map_err(|e| fail(Exit::Internal, e.to_string()))?;
@@ -402,19 +532,41 @@ fn started(problem: &Problem, s: &deskroster::Shift, now: NaiveDateTime) -> bool
     })
 }
 
-fn verify_repair(problem: &Problem, rep: &repair::Repair, now: NaiveDateTime) -> Result<deskroster::check::Report, Failure> {
+fn verify_repair(
+    problem: &Problem,
+    rep: &repair::Repair,
+    now: NaiveDateTime,
+) -> Result<deskroster::check::Report, Failure> {
     let report = check_roster(problem, &rep.roster);
     // History cannot change: a shift cut where its person left may break a rule on its own
     // (shorter than the minimum length). Only breaches the repair itself made are errors.
-    let history = Roster::new(rep.roster.shifts.iter().copied().filter(|s| started(problem, s, now)).collect());
+    let history = Roster::new(
+        rep.roster
+            .shifts
+            .iter()
+            .copied()
+            .filter(|s| started(problem, s, now))
+            .collect(),
+    );
     let forced = check_roster(problem, &history).violations;
     let new: Vec<&deskroster::check::Violation> = report
         .violations
         .iter()
-        .filter(|v| !rep.prior_violations.iter().chain(&forced).any(|p| p.message == v.message))
+        .filter(|v| {
+            !rep.prior_violations
+                .iter()
+                .chain(&forced)
+                .any(|p| p.message == v.message)
+        })
         .collect();
     if !new.is_empty() {
-        return Err(fail(Exit::Internal, format!("internal error: the repaired roster breaks a hard rule: {}", new[0].message)));
+        return Err(fail(
+            Exit::Internal,
+            format!(
+                "internal error: the repaired roster breaks a hard rule: {}",
+                new[0].message
+            ),
+        ));
     }
     Ok(report)
 }
@@ -444,18 +596,30 @@ pub struct CoverArgs {
 pub fn cover(a: CoverArgs, quiet: bool) -> Outcome {
     let term = load(&a.term)?;
     let p = &term.problem;
-    let day = p.day_index(a.date).ok_or_else(|| fail(Exit::BadInput, format!("date {} is outside the term", a.date)))?;
+    let day = p.day_index(a.date).ok_or_else(|| {
+        fail(
+            Exit::BadInput,
+            format!("date {} is outside the term", a.date),
+        )
+    })?;
     let desk = match &a.desk {
         Some(name) => p.desk_index(name).ok_or_else(|| {
             let known: Vec<&str> = p.desks.iter().map(|d| d.name.as_str()).collect();
-            fail(Exit::BadInput, format!("unknown desk {name:?}; the desks are {}", known.join(", ")))
+            fail(
+                Exit::BadInput,
+                format!("unknown desk {name:?}; the desks are {}", known.join(", ")),
+            )
         })?,
         None => 0,
     };
     let time = deskroster::TimeRange::new(a.from, a.to)
         .ok_or_else(|| fail(Exit::BadInput, "--to must be after --from"))?;
     let roster_path = out_dir(&a.term, &a.out).join("roster.csv");
-    let roster = if roster_path.exists() { read_roster_file(p, &roster_path)? } else { Roster::default() };
+    let roster = if roster_path.exists() {
+        read_roster_file(p, &roster_path)?
+    } else {
+        Roster::default()
+    };
     let ranked = explain::rank_candidates(p, &roster, desk, day, time);
     let desk_name = p.desks.get(desk).map_or("?", |d| d.name.as_str());
     if ranked.is_empty() {
@@ -471,10 +635,18 @@ pub fn cover(a: CoverArgs, quiet: bool) -> Outcome {
             println!("Smallest fix: {}.", r.render(p));
         }
     } else {
-        println!("Who could take {desk_name} on {} {time}, best first:", a.date);
+        println!(
+            "Who could take {desk_name} on {} {time}, best first:",
+            a.date
+        );
         for (i, c) in ranked.iter().enumerate() {
             let name = p.people.get(c.person).map_or("?", |x| x.name.as_str());
-            println!("{:>3}. {name} ({}): {}", i + 1, c.proposal.shift.time, c.reason);
+            println!(
+                "{:>3}. {name} ({}): {}",
+                i + 1,
+                c.proposal.shift.time,
+                c.reason
+            );
         }
     }
     let _ = quiet;
@@ -499,22 +671,52 @@ pub fn publish(a: PublishArgs, quiet: bool) -> Outcome {
     let pub_dir = dir.join("publish");
     // The roster published last time, to cancel removed shifts and bump moved ones.
     let previous_path = pub_dir.join("published-roster.csv");
-    let previous = if previous_path.exists() { Some(read_roster_file(p, &previous_path)?) } else { None };
+    let previous = if previous_path.exists() {
+        Some(read_roster_file(p, &previous_path)?)
+    } else {
+        None
+    };
     let report = check_roster(p, &roster);
     let mut files = Vec::new();
-    let cals = publish::calendars(p, &roster, previous.as_ref()).map_err(|e| Failure { report: miette::Report::new(e), code: Exit::BadInput })?;
+    let cals = publish::calendars(p, &roster, previous.as_ref()).map_err(|e| Failure {
+        report: miette::Report::new(e),
+        code: Exit::BadInput,
+    })?;
     for (name, text) in cals {
-        files.push(OutputFile { name: format!("calendars/{name}"), contents: text.into_bytes() });
+        files.push(OutputFile {
+            name: format!("calendars/{name}"),
+            contents: text.into_bytes(),
+        });
     }
     let markers = publish::Marker::from_report(p, &report);
-    files.push(OutputFile { name: "week.html".into(), contents: publish::week_html(p, &roster, &markers).into_bytes() });
+    files.push(OutputFile {
+        name: "week.html".into(),
+        contents: publish::week_html(p, &roster, &markers).into_bytes(),
+    });
     let json = publish::ResultJson::new(p, &roster, None, &report);
-    files.push(OutputFile { name: "result.json".into(), contents: json.to_json().into_bytes() });
-    files.push(OutputFile { name: "payroll-hours.csv".into(), contents: publish::hours_csv(p, &roster).into_bytes() });
+    files.push(OutputFile {
+        name: "result.json".into(),
+        contents: json.to_json().into_bytes(),
+    });
+    files.push(OutputFile {
+        name: "payroll-hours.csv".into(),
+        contents: publish::hours_csv(p, &roster).into_bytes(),
+    });
     let mut snapshot = Vec::new();
-    roster_csv::write_roster(p, &roster, &mut snapshot).map_err(|e| fail(Exit::Internal, e.to_string()))?;
-    files.push(OutputFile { name: "published-roster.csv".into(), contents: snapshot });
+    roster_csv::write_roster(p, &roster, &mut snapshot)
+        .map_err(|e| fail(Exit::Internal, e.to_string()))?;
+    files.push(OutputFile {
+        name: "published-roster.csv".into(),
+        contents: snapshot,
+    });
     write_all(&pub_dir, &files).map_err(|e| fail(Exit::Internal, e))?;
-    say(quiet, format!("published {} people's calendars, week.html, result.json and payroll-hours.csv to {}", p.people.len(), pub_dir.display()));
+    say(
+        quiet,
+        format!(
+            "published {} people's calendars, week.html, result.json and payroll-hours.csv to {}",
+            p.people.len(),
+            pub_dir.display()
+        ),
+    );
     Ok(Exit::Ok)
 }

@@ -19,7 +19,8 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), String> {
     for f in files {
         let target = dir.join(&f.name);
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| format!("{}: cannot create folder: {e}", parent.display()))?;
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("{}: cannot create folder: {e}", parent.display()))?;
         }
         let parent = target.parent().unwrap_or(dir);
         let mut tmp = tempfile::Builder::new()
@@ -32,7 +33,8 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), String> {
         staged.push((tmp, target));
     }
     for (tmp, target) in staged {
-        tmp.persist(&target).map_err(|e| format!("{}: cannot replace: {}", target.display(), e.error))?;
+        tmp.persist(&target)
+            .map_err(|e| format!("{}: cannot replace: {}", target.display(), e.error))?;
     }
     Ok(())
 }
@@ -47,7 +49,10 @@ pub fn keep_history(dir: &Path, file: &Path, stamp: &str) -> Result<(), String> 
         return Ok(());
     }
     let bytes = fs::read(file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
-    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("roster");
+    let stem = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("roster");
     let ext = file.extension().and_then(|s| s.to_str()).unwrap_or("csv");
     let mut name = format!("history/{stem}-{stamp}.{ext}");
     let mut n = 1;
@@ -55,5 +60,11 @@ pub fn keep_history(dir: &Path, file: &Path, stamp: &str) -> Result<(), String> 
         n += 1;
         name = format!("history/{stem}-{stamp}-{n}.{ext}");
     }
-    write_all(dir, &[OutputFile { name, contents: bytes }])
+    write_all(
+        dir,
+        &[OutputFile {
+            name,
+            contents: bytes,
+        }],
+    )
 }

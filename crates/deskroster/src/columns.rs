@@ -33,7 +33,10 @@ pub(crate) fn person_day_columns(problem: &Problem, person: usize, day: usize) -
             if !p.may_staff(t.desk) || t.time.minutes() > max_day {
                 continue;
             }
-            if p.template_limits.iter().any(|&(tt, lim)| tt == ti && lim == 0) {
+            if p.template_limits
+                .iter()
+                .any(|&(tt, lim)| tt == ti && lim == 0)
+            {
                 continue;
             }
             let open = problem
@@ -46,7 +49,12 @@ pub(crate) fn person_day_columns(problem: &Problem, person: usize, day: usize) -
                 continue;
             }
             out.push(Column {
-                shift: Shift { day, desk: t.desk, time: t.time, person },
+                shift: Shift {
+                    day,
+                    desk: t.desk,
+                    time: t.time,
+                    person,
+                },
                 template: Some(ti),
             });
         }
@@ -75,12 +83,23 @@ pub(crate) fn person_day_columns(problem: &Problem, person: usize, day: usize) -
             while start + rules.min_length <= hi {
                 let mut len = rules.min_length;
                 while len <= rules.max_length && start + len <= hi && len <= max_day {
-                    let time = TimeRange { start, end: start + len };
+                    let time = TimeRange {
+                        start,
+                        end: start + len,
+                    };
                     let first = ((start - dd.open.start) / slot) as usize;
                     let last = ((start + len - dd.open.start) / slot) as usize;
-                    if blocked.get(first..last).is_some_and(|b| b.iter().all(|x| !x)) {
+                    if blocked
+                        .get(first..last)
+                        .is_some_and(|b| b.iter().all(|x| !x))
+                    {
                         out.push(Column {
-                            shift: Shift { day, desk, time, person },
+                            shift: Shift {
+                                day,
+                                desk,
+                                time,
+                                person,
+                            },
                             template: None,
                         });
                     }

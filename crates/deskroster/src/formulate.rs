@@ -47,6 +47,8 @@ pub(crate) struct Block {
     pub must_scale: f64,
     /// No new shift may start before this (day, minute): the past cannot change.
     pub earliest: Option<(usize, Minute)>,
+    /// Only the pinned shifts are columns: evaluates a fixed roster exactly.
+    pub only_pinned: bool,
 }
 
 /// Solver settings for one block.
@@ -100,7 +102,9 @@ fn slot_hours(problem: &Problem) -> f64 {
 
 /// Preference cost of one shift, straight from DESIGN.md (`preference`).
 fn preference_cost(problem: &Problem, s: &Shift) -> f64 {
-    let Some(p) = problem.people.get(s.person) else { return 0.0 };
+    let Some(p) = problem.people.get(s.person) else {
+        return 0.0;
+    };
     let mut cost = 0.0;
     let mut prefer_w: f64 = 0.0;
     let mut prefer = Vec::new();
@@ -157,20 +161,35 @@ impl<'a> Builder<'a> {
         let in_block: HashSet<usize> = self.block.days.iter().copied().collect();
         let mut ctx_by_person_day: HashMap<(usize, usize), Vec<&Shift>> = HashMap::new();
         for s in &self.block.context {
-            ctx_by_person_day.entry((s.person, s.day)).or_default().push(s);
+            ctx_by_person_day
+                .entry((s.person, s.day))
+                .or_default()
+                .push(s);
         }
         let pinned: HashSet<Shift> = self.block.pinned.iter().copied().collect();
         for person in 0..pb.people.len() {
             for &day in &self.block.days {
-                let mut cols = person_day_columns(pb, person, day);
+                let mut cols = if self.block.only_pinned {
+                    Vec::new()
+                } else {
+                    person_day_columns(pb, person, day)
+                };
                 // Pinned shifts are columns even when a hand edit made them irregular.
-                for s in self.block.pinned.iter().filter(|s| s.person == person && s.day == day) {
+                for s in self
+                    .block
+                    .pinned
+                    .iter()
+                    .filter(|s| s.person == person && s.day == day)
+                {
                     if !cols.iter().any(|c| c.shift == *s) {
                         let template = pb
                             .templates
                             .iter()
                             .position(|t| t.desk == s.desk && t.time == s.time);
-                        cols.push(Column { shift: *s, template });
+                        cols.push(Column {
+                            shift: *s,
+                            template,
+                        });
                     }
                 }
                 let prev = day.checked_sub(1).filter(|d| !in_block.contains(d));
@@ -277,8 +296,14 @@ impl<'a> Builder<'a> {
         let mut by_person_day: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
         let mut by_desk_day: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
         for (i, c) in self.cols.iter().enumerate() {
-            by_person_day.entry((c.shift.person, c.shift.day)).or_default().push(i);
-            by_desk_day.entry((c.shift.desk, c.shift.day)).or_default().push(i);
+            by_person_day
+                .entry((c.shift.person, c.shift.day))
+                .or_default()
+                .push(i);
+            by_desk_day
+                .entry((c.shift.desk, c.shift.day))
+                .or_default()
+                .push(i);
         }
 
         // Pinned shifts are kept.
@@ -327,7 +352,8 @@ impl<'a> Builder<'a> {
             } else {
                 None
             };
-            let mut starts: Vec<Minute> = idx.iter().map(|&i| self.cols[i].shift.time.start).collect();
+            let mut starts: Vec<Minute> =
+                idx.iter().map(|&i| self.cols[i].shift.time.start).collect();
             starts.sort_unstable();
             starts.dedup();
             for t in starts {
@@ -383,18 +409,26 @@ impl<'a> Builder<'a> {
         // `rest` between consecutive days of the block.
         if pb.rules.min_rest > 0 {
             for (&(p, d), idx) in &by_person_day {
-                let Some(next) = by_person_day.get(&(p, d + 1)) else { continue };
-                let mut ends: Vec<Minute> = idx.iter().map(|&i| self.cols[i].shift.time.end).collect();
+                let Some(next) = by_person_day.get(&(p, d + 1)) else {
+                    continue;
+                };
+                let mut ends: Vec<Minute> =
+                    idx.iter().map(|&i| self.cols[i].shift.time.end).collect();
                 ends.sort_unstable();
                 ends.dedup();
-                let mut next_starts: Vec<Minute> =
-                    next.iter().map(|&i| self.cols[i].shift.time.start).collect();
+                let mut next_starts: Vec<Minute> = next
+                    .iter()
+                    .map(|&i| self.cols[i].shift.time.start)
+                    .collect();
                 next_starts.sort_unstable();
                 next_starts.dedup();
                 for e_end in ends {
                     for &t in next_starts.iter().filter(|&&t| rest_conflict(pb, e_end, t)) {
                         let mut e = Expression::with_capacity(16);
-                        for &i in idx.iter().filter(|&&i| self.cols[i].shift.time.end == e_end) {
+                        for &i in idx
+                            .iter()
+                            .filter(|&&i| self.cols[i].shift.time.end == e_end)
+                        {
                             e.add_mul(1.0, self.x[i]);
                         }
                         for &i in next {
@@ -412,9 +446,13 @@ impl<'a> Builder<'a> {
         // `succession`: template b may not follow template a.
         if !pb.forbidden_successions.is_empty() {
             for (&(p, d), idx) in &by_person_day {
-                let Some(next) = by_person_day.get(&(p, d + 1)) else { continue };
+                let Some(next) = by_person_day.get(&(p, d + 1)) else {
+                    continue;
+                };
                 for &i in idx {
-                    let Some(a) = self.cols[i].template else { continue };
+                    let Some(a) = self.cols[i].template else {
+                        continue;
+                    };
                     let banned: Vec<usize> = next
                         .iter()
                         .copied()
@@ -449,7 +487,8 @@ impl<'a> Builder<'a> {
             w.dedup();
             w
         };
-        let full_week = |wk: usize| (0..pb.days.len()).filter(|&d| pb.week_of(d) == wk).count() == 7;
+        let full_week =
+            |wk: usize| (0..pb.days.len()).filter(|&d| pb.week_of(d) == wk).count() == 7;
         let all_cols = self.cols.clone();
         let all_x = self.x.clone();
         let block = self.block;
@@ -486,13 +525,17 @@ impl<'a> Builder<'a> {
                 // `max_week`
                 if let Some(cap) = person.contract.max_week {
                     if most + outside > cap {
-                        self.rows.push(e.clone().leq(f64::from(cap) - f64::from(outside)));
+                        self.rows
+                            .push(e.clone().leq(f64::from(cap) - f64::from(outside)));
                     }
                 }
                 // `contract_min` (soft)
                 let available = (0..pb.days.len())
                     .any(|d| pb.week_of(d) == wk && !person.availability[d].is_empty());
-                if person.contract.min_week > 0 && w.contract_min > 0.0 && full_week(wk) && available
+                if person.contract.min_week > 0
+                    && w.contract_min > 0.0
+                    && full_week(wk)
+                    && available
                 {
                     let need = f64::from(person.contract.min_week) - f64::from(outside);
                     if need > 0.0 {
@@ -537,7 +580,10 @@ impl<'a> Builder<'a> {
                 let (_, most) = minutes_expr(&|_| true);
                 // Divided by the gcd of the shift lengths, with the bounds rounded (a
                 // Chvátal-Gomory strengthening): 16 eight-hour shifts, not 15.75, for 7560 min.
-                let g = mine.iter().fold(0u32, |g, &i| gcd(g, all_cols[i].shift.time.minutes())).max(1);
+                let g = mine
+                    .iter()
+                    .fold(0u32, |g, &i| gcd(g, all_cols[i].shift.time.minutes()))
+                    .max(1);
                 let mut e = Expression::with_capacity(mine.len());
                 for &i in &mine {
                     e.add_mul(f64::from(all_cols[i].shift.time.minutes() / g), all_x[i]);
@@ -572,7 +618,9 @@ impl<'a> Builder<'a> {
                 );
                 for (len, most) in limits {
                     for (wi, _) in days.iter().enumerate() {
-                        let Some(win) = days.get(wi..wi + len) else { break };
+                        let Some(win) = days.get(wi..wi + len) else {
+                            break;
+                        };
                         if win.last().copied() == Some(win[0] + len - 1) {
                             let mut e = Expression::default();
                             for &d in win {
@@ -657,7 +705,10 @@ impl<'a> Builder<'a> {
                     .iter()
                     .filter(|s| {
                         s.person == p
-                            && pb.templates.get(t).is_some_and(|tt| tt.desk == s.desk && tt.time == s.time)
+                            && pb
+                                .templates
+                                .get(t)
+                                .is_some_and(|tt| tt.desk == s.desk && tt.time == s.time)
                     })
                     .count() as u32;
                 if n + used > lim {
@@ -671,7 +722,8 @@ impl<'a> Builder<'a> {
                     let mut e = Expression::default();
                     for &i in &mine {
                         let s = &self.cols[i].shift;
-                        if s.day == f.day && s.desk == f.desk && s.time.start <= t && t < s.time.end {
+                        if s.day == f.day && s.desk == f.desk && s.time.start <= t && t < s.time.end
+                        {
                             e.add_mul(1.0, self.x[i]);
                         }
                     }
@@ -683,7 +735,8 @@ impl<'a> Builder<'a> {
             for r in person.requests.iter().filter(|r| days.contains(&r.day)) {
                 let mut e = Expression::default();
                 for &i in &mine {
-                    if self.cols[i].shift.day == r.day && self.cols[i].template == Some(r.template) {
+                    if self.cols[i].shift.day == r.day && self.cols[i].template == Some(r.template)
+                    {
                         e.add_mul(1.0, self.x[i]);
                     }
                 }
@@ -755,7 +808,11 @@ impl<'a> Builder<'a> {
         }
 
         // Coverage per desk, day and slot.
-        let scale = if self.block.must_scale > 0.0 { self.block.must_scale } else { 1.0 };
+        let scale = if self.block.must_scale > 0.0 {
+            self.block.must_scale
+        } else {
+            1.0
+        };
         let mut desk_days: Vec<(usize, usize)> = Vec::new();
         for (k, desk) in pb.desks.iter().enumerate() {
             for &d in &self.block.days {
@@ -765,10 +822,16 @@ impl<'a> Builder<'a> {
             }
         }
         for &(k, d) in &desk_days {
-            let Some(dd) = pb.desks[k].days[d].as_ref() else { continue };
+            let Some(dd) = pb.desks[k].days[d].as_ref() else {
+                continue;
+            };
             let empty = Vec::new();
             let idx = by_desk_day.get(&(k, d)).unwrap_or(&empty);
-            let people_here = idx.iter().map(|&i| self.cols[i].shift.person).collect::<HashSet<_>>().len();
+            let people_here = idx
+                .iter()
+                .map(|&i| self.cols[i].shift.person)
+                .collect::<HashSet<_>>()
+                .len();
             for (si, cover) in dd.cover.iter().enumerate() {
                 // A slot no row can bind (nothing to cover, room for everyone) needs no rows.
                 let no_min = cover.min == 0 || w.coverage_min <= 0.0;
@@ -800,7 +863,8 @@ impl<'a> Builder<'a> {
                 if cover.min > 0 && w.coverage_min > 0.0 {
                     let u = self.continuous(f64::from(cover.min));
                     self.objective.add_mul(w.coverage_min * h * scale, u);
-                    self.rows.push((staffed.clone() + u).geq(f64::from(cover.min)));
+                    self.rows
+                        .push((staffed.clone() + u).geq(f64::from(cover.min)));
                 }
                 // `coverage_target`
                 if cover.target > 0 && w.coverage_target > 0.0 {
@@ -812,11 +876,19 @@ impl<'a> Builder<'a> {
         }
 
         // `requirement`: staff mix.
-        for r in pb.requirements.iter().filter(|r| self.block.days.contains(&r.day)) {
+        for r in pb
+            .requirements
+            .iter()
+            .filter(|r| self.block.days.contains(&r.day))
+        {
             let date = pb.days[r.day];
             let empty = Vec::new();
             let idx = by_desk_day.get(&(r.desk, r.day)).unwrap_or(&empty);
-            let weight = if r.weight >= w.coverage_min { r.weight * scale } else { r.weight };
+            let weight = if r.weight >= w.coverage_min {
+                r.weight * scale
+            } else {
+                r.weight
+            };
             let mut t = r.time.start;
             while t < r.time.end {
                 let mut e = Expression::default();
@@ -868,7 +940,8 @@ impl<'a> Builder<'a> {
                         .filter(|s| s.person == p && pb.week_of(s.day) == wk && pred(s))
                         .count();
                     // At most `max_shifts_per_day` such shifts a day.
-                    let most = fixed + days_with.len() * pb.rules.max_shifts_per_day.max(1) as usize;
+                    let most =
+                        fixed + days_with.len() * pb.rules.max_shifts_per_day.max(1) as usize;
                     // n(n-1)/2 for n shifts of the kind: each further one costs one more.
                     for j in 1..most {
                         if j < fixed {
@@ -889,10 +962,17 @@ impl<'a> Builder<'a> {
         }
 
         // `template_cover`
-        for tc in pb.template_cover.iter().filter(|tc| self.block.days.contains(&tc.day)) {
+        for tc in pb
+            .template_cover
+            .iter()
+            .filter(|tc| self.block.days.contains(&tc.day))
+        {
             let mut n = Expression::default();
             for &i in by_desk_day
-                .get(&(pb.templates.get(tc.template).map_or(usize::MAX, |t| t.desk), tc.day))
+                .get(&(
+                    pb.templates.get(tc.template).map_or(usize::MAX, |t| t.desk),
+                    tc.day,
+                ))
                 .unwrap_or(&Vec::new())
             {
                 if self.cols[i].template == Some(tc.template) {
@@ -952,7 +1032,11 @@ fn window_max(k: u32, min_on: u32, min_off: u32, len: usize) -> usize {
             }
             let run = (j - i) as u32;
             let inner = i > 0 && j < len;
-            ok = if on { run <= k && (!inner || run >= min_on) } else { !inner || run >= min_off };
+            ok = if on {
+                run <= k && (!inner || run >= min_on)
+            } else {
+                !inner || run >= min_off
+            };
             i = j;
         }
         if ok {
@@ -975,7 +1059,9 @@ fn window_limits(k: u32, min_on: u32, min_off: u32, days: usize) -> Vec<(usize, 
     let cache = CACHE.get_or_init(Default::default);
     let cached = cache.lock().ok().and_then(|c| c.get(&key).cloned());
     let most = cached.unwrap_or_else(|| {
-        let v: Vec<usize> = (0..=lmax + 1).map(|l| window_max(k, min_on, min_off, l)).collect();
+        let v: Vec<usize> = (0..=lmax + 1)
+            .map(|l| window_max(k, min_on, min_off, l))
+            .collect();
         if let Ok(mut c) = cache.lock() {
             c.insert(key, v.clone());
         }
@@ -1150,6 +1236,38 @@ impl Formulation {
             rows: nrows,
         })
     }
+}
+
+/// Solves a block. When the search stops before proving optimality, the roster found is
+/// re-evaluated with every shift fixed, so that the objective is exactly its cost (a stopped
+/// MIP may hand back slack variables above their minimum).
+pub(crate) fn solve_block(
+    problem: &Problem,
+    block: &Block,
+    settings: &BlockSettings,
+) -> Result<BlockOutcome, BlockError> {
+    let out = formulate(problem, block)?.solve(settings)?;
+    if out.proven {
+        return Ok(out);
+    }
+    let exact = Block {
+        pinned: out.shifts.clone(),
+        only_pinned: true,
+        ..block.clone()
+    };
+    let fixed = BlockSettings {
+        time_limit: None,
+        gap: 0.0,
+        initial: None,
+        export: None,
+        ..settings.clone()
+    };
+    let eval = formulate(problem, &exact)?.solve(&fixed)?;
+    Ok(BlockOutcome {
+        objective: eval.objective,
+        bound: out.bound.min(eval.objective),
+        ..out
+    })
 }
 
 /// Writes the model of a block in MPS or LP format (by the file's extension) without solving it.

@@ -9,9 +9,9 @@
 
 pub mod builder;
 pub mod check;
-pub mod explain;
 mod columns;
 pub mod curtois;
+pub mod explain;
 mod formulate;
 pub mod input;
 pub mod model;

@@ -264,7 +264,9 @@ pub struct Person {
 impl Person {
     /// True when the person holds `skill` on `date`.
     pub fn has_skill(&self, skill: usize, date: NaiveDate) -> bool {
-        self.skills.iter().any(|g| g.skill == skill && g.valid_on(date))
+        self.skills
+            .iter()
+            .any(|g| g.skill == skill && g.valid_on(date))
     }
 
     /// True when the person can work the whole of `time` on day index `day`.
@@ -438,7 +440,10 @@ impl Problem {
     /// Index of the week (Monday to Sunday) that contains day index `day`; week 0 contains the
     /// first day.
     pub fn week_of(&self, day: usize) -> usize {
-        let first = self.days.first().map(|d| d.weekday().num_days_from_monday() as usize);
+        let first = self
+            .days
+            .first()
+            .map(|d| d.weekday().num_days_from_monday() as usize);
         (day + first.unwrap_or(0)) / 7
     }
 
@@ -506,14 +511,24 @@ impl Problem {
         }
         for d in &self.desks {
             if d.days.len() != n {
-                return Err(format!("desk {:?} has {} days, expected {n}", d.name, d.days.len()));
+                return Err(format!(
+                    "desk {:?} has {} days, expected {n}",
+                    d.name,
+                    d.days.len()
+                ));
             }
             for dd in d.days.iter().flatten() {
                 if dd.open.start % slot != 0 || dd.open.end % slot != 0 {
-                    return Err(format!("desk {:?} opens {} off the slot grid", d.name, dd.open));
+                    return Err(format!(
+                        "desk {:?} opens {} off the slot grid",
+                        d.name, dd.open
+                    ));
                 }
                 if dd.cover.len() as u32 * slot != dd.open.minutes() {
-                    return Err(format!("desk {:?}: one cover entry per slot expected", d.name));
+                    return Err(format!(
+                        "desk {:?}: one cover entry per slot expected",
+                        d.name
+                    ));
                 }
                 if dd.cover.iter().any(|c| c.min > c.max || c.target > c.max) {
                     return Err(format!("desk {:?}: min/target above max", d.name));
@@ -525,7 +540,10 @@ impl Problem {
                 return Err(format!("{}: unknown group", p.name));
             }
             if p.availability.len() != n {
-                return Err(format!("{}: one availability entry per day expected", p.name));
+                return Err(format!(
+                    "{}: one availability entry per day expected",
+                    p.name
+                ));
             }
             if p.desks.iter().any(|&d| d >= self.desks.len()) {
                 return Err(format!("{}: unknown desk", p.name));

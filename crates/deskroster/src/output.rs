@@ -31,10 +31,22 @@ pub fn solve_outputs(
     let mut roster_csv = Vec::new();
     write_roster(problem, roster, &mut roster_csv)?;
     Ok(vec![
-        OutputFile { name: "roster.csv".into(), contents: roster_csv },
-        OutputFile { name: "coverage.csv".into(), contents: coverage_csv(problem, roster)?.into_bytes() },
-        OutputFile { name: "hours.csv".into(), contents: hours_csv(problem, roster)?.into_bytes() },
-        OutputFile { name: "report.md".into(), contents: report_md(problem, roster, summary, report).into_bytes() },
+        OutputFile {
+            name: "roster.csv".into(),
+            contents: roster_csv,
+        },
+        OutputFile {
+            name: "coverage.csv".into(),
+            contents: coverage_csv(problem, roster)?.into_bytes(),
+        },
+        OutputFile {
+            name: "hours.csv".into(),
+            contents: hours_csv(problem, roster)?.into_bytes(),
+        },
+        OutputFile {
+            name: "report.md".into(),
+            contents: report_md(problem, roster, summary, report).into_bytes(),
+        },
     ])
 }
 
@@ -43,7 +55,9 @@ fn csv_string(rows: Vec<Vec<String>>) -> std::io::Result<String> {
     for r in rows {
         w.write_record(r.iter().map(|s| csv_safe(s).into_owned()))?;
     }
-    let bytes = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| std::io::Error::other(e.to_string()))
 }
 
@@ -52,9 +66,20 @@ fn csv_string(rows: Vec<Vec<String>>) -> std::io::Result<String> {
 /// # Errors
 /// Only when CSV encoding fails.
 pub fn coverage_csv(problem: &Problem, roster: &Roster) -> std::io::Result<String> {
-    let mut rows = vec![["desk", "date", "start", "end", "min", "target", "max", "assigned", "shortfall", "below_target"]
-        .map(String::from)
-        .to_vec()];
+    let mut rows = vec![[
+        "desk",
+        "date",
+        "start",
+        "end",
+        "min",
+        "target",
+        "max",
+        "assigned",
+        "shortfall",
+        "below_target",
+    ]
+    .map(String::from)
+    .to_vec()];
     for c in coverage(problem, roster) {
         rows.push(vec![
             c.desk,
@@ -81,13 +106,24 @@ pub fn hours_csv(problem: &Problem, roster: &Roster) -> std::io::Result<String> 
     let (weeks, _) = person_hours(problem, roster);
     let opt = |m: Option<u32>| m.map(fmt_hours).unwrap_or_default();
     let mut rows = vec![[
-        "person", "group", "week_start", "hours", "min_week", "max_week", "max_term", "shifts", "evenings", "weekends",
+        "person",
+        "group",
+        "week_start",
+        "hours",
+        "min_week",
+        "max_week",
+        "max_term",
+        "shifts",
+        "evenings",
+        "weekends",
         "closings",
     ]
     .map(String::from)
     .to_vec()];
     for w in weeks {
-        let Some(p) = problem.people.iter().find(|p| p.name == w.person) else { continue };
+        let Some(p) = problem.people.iter().find(|p| p.name == w.person) else {
+            continue;
+        };
         rows.push(vec![
             w.person.clone(),
             problem.groups.get(p.group).cloned().unwrap_or_default(),
@@ -106,7 +142,10 @@ pub fn hours_csv(problem: &Problem, roster: &Roster) -> std::io::Result<String> 
 }
 
 fn day_label(problem: &Problem, day: usize) -> String {
-    problem.days.get(day).map_or_else(|| format!("day {day}"), |d| d.format("%a %Y-%m-%d").to_string())
+    problem.days.get(day).map_or_else(
+        || format!("day {day}"),
+        |d| d.format("%a %Y-%m-%d").to_string(),
+    )
 }
 
 fn desk_name(problem: &Problem, desk: usize) -> &str {
@@ -122,14 +161,23 @@ pub fn describe_shortfall(problem: &Problem, s: &Shortfall) -> String {
         ShortfallKind::Requirement(r) => {
             let req = problem.requirements.get(r);
             let who = req.map_or(String::from("qualified person"), |r| match r.who {
-                Who::Skill(k) => format!("with {}", problem.skills.get(k).map_or("?", |s| s.as_str())),
-                Who::Group(g) => format!("from {}", problem.groups.get(g).map_or("?", |s| s.as_str())),
+                Who::Skill(k) => {
+                    format!("with {}", problem.skills.get(k).map_or("?", |s| s.as_str()))
+                }
+                Who::Group(g) => {
+                    format!("from {}", problem.groups.get(g).map_or("?", |s| s.as_str()))
+                }
             });
             let label = req.map_or("", |r| r.label.as_str());
             format!("{} {who} short ({label})", people(s.missing))
         }
     };
-    format!("{}, {} {}: {what}", desk_name(problem, s.desk), day_label(problem, s.day), s.time)
+    format!(
+        "{}, {} {}: {what}",
+        desk_name(problem, s.desk),
+        day_label(problem, s.day),
+        s.time
+    )
 }
 
 fn people(n: u32) -> String {
@@ -146,9 +194,10 @@ pub fn is_hole(problem: &Problem, s: &Shortfall) -> bool {
     match s.kind {
         ShortfallKind::Min => true,
         ShortfallKind::Target => false,
-        ShortfallKind::Requirement(r) => {
-            problem.requirements.get(r).is_some_and(|r| r.weight >= problem.weights.coverage_min)
-        }
+        ShortfallKind::Requirement(r) => problem
+            .requirements
+            .get(r)
+            .is_some_and(|r| r.weight >= problem.weights.coverage_min),
     }
 }
 
@@ -157,7 +206,9 @@ pub fn why_not_lines(problem: &Problem, roster: &Roster, s: &Shortfall) -> Vec<S
     let gap = Gap::from(s);
     let mut lines = Vec::new();
     for v in explain(problem, roster, &gap) {
-        let Some(person) = problem.people.get(v.person) else { continue };
+        let Some(person) = problem.people.get(v.person) else {
+            continue;
+        };
         if !person.may_staff(s.desk) {
             continue;
         }
@@ -168,8 +219,17 @@ pub fn why_not_lines(problem: &Problem, roster: &Roster, s: &Shortfall) -> Vec<S
             let _ = r;
         }
         let text = match &v.proposal {
-            Some(p) => format!("could work {} {} (only by making the roster worse elsewhere)", day_label(problem, p.shift.day), p.shift.time),
-            None => v.reasons.iter().map(|r| r.render(problem)).collect::<Vec<_>>().join("; "),
+            Some(p) => format!(
+                "could work {} {} (only by making the roster worse elsewhere)",
+                day_label(problem, p.shift.day),
+                p.shift.time
+            ),
+            None => v
+                .reasons
+                .iter()
+                .map(|r| r.render(problem))
+                .collect::<Vec<_>>()
+                .join("; "),
         };
         lines.push(format!("{}: {text}", person.name));
     }
@@ -181,11 +241,24 @@ pub fn why_not_lines(problem: &Problem, roster: &Roster, s: &Shortfall) -> Vec<S
 
 /// `report.md`: summary, penalties, every shortfall in plain language with who was qualified
 /// and why each could not take it, and any hard-rule breach.
-pub fn report_md(problem: &Problem, roster: &Roster, summary: Option<&SolveSummary>, report: &Report) -> String {
+pub fn report_md(
+    problem: &Problem,
+    roster: &Roster,
+    summary: Option<&SolveSummary>,
+    report: &Report,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Roster report: {}\n", problem.name);
-    let first = problem.days.first().map(|d| d.to_string()).unwrap_or_default();
-    let last = problem.days.last().map(|d| d.to_string()).unwrap_or_default();
+    let first = problem
+        .days
+        .first()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let last = problem
+        .days
+        .last()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     let total_minutes: u32 = roster.shifts.iter().map(|s| s.time.minutes()).sum();
     let _ = writeln!(
         out,
@@ -205,16 +278,31 @@ pub fn report_md(problem: &Problem, roster: &Roster, summary: Option<&SolveSumma
         let _ = writeln!(
             out,
             "- {}",
-            if s.proven_optimal { "proven optimal (within the requested gap)" } else { "NOT proven optimal: the time limit stopped the search" }
+            if s.proven_optimal {
+                "proven optimal (within the requested gap)"
+            } else {
+                "NOT proven optimal: the time limit stopped the search"
+            }
         );
         let _ = writeln!(out, "- time: {:.1} s\n", s.seconds);
     }
-    let holes: Vec<&Shortfall> = report.shortfalls.iter().filter(|s| is_hole(problem, s)).collect();
+    let holes: Vec<&Shortfall> = report
+        .shortfalls
+        .iter()
+        .filter(|s| is_hole(problem, s))
+        .collect();
     let _ = writeln!(out, "## Coverage\n");
     if holes.is_empty() {
-        let _ = writeln!(out, "Every slot has its minimum staff and every required staff mix.\n");
+        let _ = writeln!(
+            out,
+            "Every slot has its minimum staff and every required staff mix.\n"
+        );
     } else {
-        let _ = writeln!(out, "{} hole(s) the roster could not fill — escalate these:\n", holes.len());
+        let _ = writeln!(
+            out,
+            "{} hole(s) the roster could not fill — escalate these:\n",
+            holes.len()
+        );
         for s in &holes {
             let _ = writeln!(out, "### {}\n", describe_shortfall(problem, s));
             for l in why_not_lines(problem, roster, s) {
@@ -226,9 +314,17 @@ pub fn report_md(problem: &Problem, roster: &Roster, summary: Option<&SolveSumma
             let _ = writeln!(out);
         }
     }
-    let soft: Vec<&Shortfall> = report.shortfalls.iter().filter(|s| !is_hole(problem, s)).collect();
+    let soft: Vec<&Shortfall> = report
+        .shortfalls
+        .iter()
+        .filter(|s| !is_hole(problem, s))
+        .collect();
     if !soft.is_empty() {
-        let _ = writeln!(out, "Below target or missing an \"if possible\" rule ({}):\n", soft.len());
+        let _ = writeln!(
+            out,
+            "Below target or missing an \"if possible\" rule ({}):\n",
+            soft.len()
+        );
         for s in soft {
             let _ = writeln!(out, "- {}", describe_shortfall(problem, s));
         }

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::check::{check, fmt_duration, Shortfall, Violation};
 use crate::explain::{explain, rank_candidates, smallest_relaxation, Gap, Reason, Relaxation};
-use crate::formulate::{formulate, Block, BlockSettings, ChangeWeights};
+use crate::formulate::{solve_block, Block, BlockSettings, ChangeWeights};
 use crate::model::{Minute, Problem, Roster, Shift, SolveSummary, TimeRange};
 use crate::output::{describe_shortfall, is_hole, OutputFile};
 use crate::roster_csv::csv_safe;
@@ -144,7 +144,11 @@ pub struct Repair {
 impl Repair {
     /// Number of people with at least one change.
     pub fn changed_people(&self) -> usize {
-        self.changes.iter().map(|c| c.person).collect::<BTreeSet<_>>().len()
+        self.changes
+            .iter()
+            .map(|c| c.person)
+            .collect::<BTreeSet<_>>()
+            .len()
     }
 }
 
@@ -162,7 +166,12 @@ fn started(problem: &Problem, s: &Shift, now: &NaiveDateTime) -> bool {
 }
 
 /// The shifts of `person` that an absence touches.
-pub fn shifts_hit(problem: &Problem, roster: &Roster, person: usize, absence: &crate::input::Absence) -> Vec<Shift> {
+pub fn shifts_hit(
+    problem: &Problem,
+    roster: &Roster,
+    person: usize,
+    absence: &crate::input::Absence,
+) -> Vec<Shift> {
     let from = absence.from.unwrap_or(0);
     let to = absence.to.unwrap_or(1440);
     roster
@@ -171,7 +180,10 @@ pub fn shifts_hit(problem: &Problem, roster: &Roster, person: usize, absence: &c
         .copied()
         .filter(|s| {
             s.person == person
-                && problem.days.get(s.day).is_some_and(|d| *d >= absence.first && *d <= absence.last)
+                && problem
+                    .days
+                    .get(s.day)
+                    .is_some_and(|d| *d >= absence.first && *d <= absence.last)
                 && s.time.start < to
                 && from < s.time.end
         })
@@ -187,14 +199,26 @@ fn keep_started(problem: &Problem, s: &Shift) -> Option<Shift> {
     }
     let slot = problem.slot_minutes.max(1);
     let mut end = s.time.start;
-    while end < s.time.end && p.is_available(s.day, &TimeRange { start: s.time.start, end: end + slot }) {
+    while end < s.time.end
+        && p.is_available(
+            s.day,
+            &TimeRange {
+                start: s.time.start,
+                end: end + slot,
+            },
+        )
+    {
         end += slot;
     }
     TimeRange::new(s.time.start, end).map(|time| Shift { time, ..*s })
 }
 
 fn holes_of(problem: &Problem, roster: &Roster) -> Vec<Shortfall> {
-    check(problem, roster).shortfalls.into_iter().filter(|s| is_hole(problem, s)).collect()
+    check(problem, roster)
+        .shortfalls
+        .into_iter()
+        .filter(|s| is_hole(problem, s))
+        .collect()
 }
 
 /// Repairs `current` for the problem's (new) availability. See the module documentation.
@@ -202,7 +226,11 @@ fn holes_of(problem: &Problem, roster: &Roster) -> Vec<Shortfall> {
 /// # Errors
 /// As [`crate::solve::solve`]: [`SolveError::Infeasible`] when the fixed part of the roster
 /// leaves no legal repair.
-pub fn repair(problem: &Problem, current: &Roster, options: &RepairOptions) -> Result<Repair, SolveError> {
+pub fn repair(
+    problem: &Problem,
+    current: &Roster,
+    options: &RepairOptions,
+) -> Result<Repair, SolveError> {
     problem.validate().map_err(SolveError::Invalid)?;
     let start = Instant::now();
     let now = options.now;
@@ -218,7 +246,10 @@ pub fn repair(problem: &Problem, current: &Roster, options: &RepairOptions) -> R
     let mut history: Vec<Shift> = Vec::new();
     let mut removed: Vec<Shift> = Vec::new();
     for s in &current.shifts {
-        let available = problem.people.get(s.person).is_some_and(|p| p.is_available(s.day, &s.time));
+        let available = problem
+            .people
+            .get(s.person)
+            .is_some_and(|p| p.is_available(s.day, &s.time));
         if started(problem, s, &now) {
             if let Some(k) = keep_started(problem, s) {
                 history.push(k);
@@ -241,7 +272,10 @@ pub fn repair(problem: &Problem, current: &Roster, options: &RepairOptions) -> R
     let earliest = if problem.days.first().is_some_and(|d| *d > now.date()) {
         (0, 0)
     } else {
-        (problem.day_index(now.date()).unwrap_or(usize::MAX), minute_of(&now))
+        (
+            problem.day_index(now.date()).unwrap_or(usize::MAX),
+            minute_of(&now),
+        )
     };
     let mut days: BTreeSet<usize> = removed.iter().map(|s| s.day).collect();
     for h in holes_of(problem, &base_roster) {
@@ -252,7 +286,10 @@ pub fn repair(problem: &Problem, current: &Roster, options: &RepairOptions) -> R
     days.retain(|&d| d >= earliest.0);
 
     let mut best = solve_window(problem, current, &kept, &history, &days, earliest, options)?;
-    let holes_left = holes_of(problem, &best.0).iter().filter(|h| days.contains(&h.day)).count();
+    let holes_left = holes_of(problem, &best.0)
+        .iter()
+        .filter(|h| days.contains(&h.day))
+        .count();
     if holes_left > 0 {
         // Widen to the whole weeks: someone's weekly cap may be freed by moving another day.
         let weeks: BTreeSet<usize> = days.iter().map(|&d| problem.week_of(d)).collect();
@@ -277,7 +314,13 @@ pub fn repair(problem: &Problem, current: &Roster, options: &RepairOptions) -> R
             let gap = Gap::from(&h);
             let why_not = explain(problem, &roster, &gap)
                 .into_iter()
-                .filter(|v| problem.people.get(v.person).is_some_and(|p| p.may_staff(h.desk)) && v.proposal.is_none())
+                .filter(|v| {
+                    problem
+                        .people
+                        .get(v.person)
+                        .is_some_and(|p| p.may_staff(h.desk))
+                        && v.proposal.is_none()
+                })
                 .map(|v| {
                     let mut r = v.reasons;
                     r.extend(v.missing);
@@ -285,7 +328,11 @@ pub fn repair(problem: &Problem, current: &Roster, options: &RepairOptions) -> R
                 })
                 .collect();
             let relaxation = smallest_relaxation(problem, &roster, &gap);
-            Hole { shortfall: h, why_not, relaxation }
+            Hole {
+                shortfall: h,
+                why_not,
+                relaxation,
+            }
         })
         .collect();
     let calls = calls(problem, &base_roster, &changes);
@@ -295,7 +342,13 @@ pub fn repair(problem: &Problem, current: &Roster, options: &RepairOptions) -> R
         changes,
         holes,
         calls,
-        summary: SolveSummary { objective, bound, gap, proven_optimal: proven, seconds: start.elapsed().as_secs_f64() },
+        summary: SolveSummary {
+            objective,
+            bound,
+            gap,
+            proven_optimal: proven,
+            seconds: start.elapsed().as_secs_f64(),
+        },
         prior_violations,
         window: days.into_iter().collect(),
     })
@@ -315,37 +368,57 @@ fn solve_window(
     if window.is_empty() {
         return Ok((Roster::new(kept.to_vec()), 0.0, 0.0, true));
     }
-    let context: Vec<Shift> = kept.iter().copied().filter(|s| !window.contains(&s.day)).collect();
-    let pinned: Vec<Shift> = history.iter().copied().filter(|s| window.contains(&s.day)).collect();
-    let base: Vec<Shift> = current.shifts.iter().copied().filter(|s| window.contains(&s.day)).collect();
+    let context: Vec<Shift> = kept
+        .iter()
+        .copied()
+        .filter(|s| !window.contains(&s.day))
+        .collect();
+    let pinned: Vec<Shift> = history
+        .iter()
+        .copied()
+        .filter(|s| window.contains(&s.day))
+        .collect();
+    let base: Vec<Shift> = current
+        .shifts
+        .iter()
+        .copied()
+        .filter(|s| window.contains(&s.day))
+        .collect();
     let block = Block {
         days: window.iter().copied().collect(),
         context: context.clone(),
         pinned,
         caps: Vec::new(),
         base: Some(base),
-        change: ChangeWeights { per_person: options.per_person, per_hour: options.per_hour },
+        change: ChangeWeights {
+            per_person: options.per_person,
+            per_hour: options.per_hour,
+        },
         ignore_term: false,
         must_scale: options.must_scale,
         earliest: Some(earliest),
         weekend_off: Vec::new(),
+        only_pinned: false,
     };
     let settings = BlockSettings {
         time_limit: options.solve.time_limit,
         // Exact: with weights orders of magnitude apart, a relative gap could hide a change.
         gap: 0.0,
         threads: options.solve.threads,
-        initial: Some(kept.iter().copied().filter(|s| window.contains(&s.day)).collect()),
+        initial: Some(
+            kept.iter()
+                .copied()
+                .filter(|s| window.contains(&s.day))
+                .collect(),
+        ),
         export: None,
     };
     let what = crate::solve::describe_days(problem, &block.days);
-    let out = formulate(problem, &block)
-        .and_then(|f| f.solve(&settings))
-        .map_err(|e| match e {
-            crate::formulate::BlockError::Infeasible => SolveError::Infeasible(what.clone()),
-            crate::formulate::BlockError::NoSolution => SolveError::NoSolution(what.clone()),
-            crate::formulate::BlockError::Solver(s) => SolveError::Solver(s),
-        })?;
+    let out = solve_block(problem, &block, &settings).map_err(|e| match e {
+        crate::formulate::BlockError::Infeasible => SolveError::Infeasible(what.clone()),
+        crate::formulate::BlockError::NoSolution => SolveError::NoSolution(what.clone()),
+        crate::formulate::BlockError::Solver(s) => SolveError::Solver(s),
+    })?;
     let mut shifts = context;
     shifts.extend(out.shifts);
     Ok((Roster::new(shifts), out.objective, out.bound, out.proven))
@@ -367,7 +440,9 @@ pub fn diff(before: &Roster, after: &Roster) -> Vec<Change> {
         let mut olds: Vec<Shift> = old.into_iter().filter(|s| !new_set.contains(s)).collect();
         let news: Vec<Shift> = new.into_iter().filter(|s| !old_set.contains(s)).collect();
         for n in news {
-            let partner = olds.iter().position(|o| o.desk == n.desk && o.time.overlaps(&n.time));
+            let partner = olds
+                .iter()
+                .position(|o| o.desk == n.desk && o.time.overlaps(&n.time));
             match partner {
                 Some(i) => {
                     let o = olds.remove(i);
@@ -378,16 +453,44 @@ pub fn diff(before: &Roster, after: &Roster) -> Vec<Change> {
                     } else {
                         ChangeKind::Moved
                     };
-                    out.push(Change { person, day, desk: n.desk, before: Some(o.time), after: Some(n.time), kind });
+                    out.push(Change {
+                        person,
+                        day,
+                        desk: n.desk,
+                        before: Some(o.time),
+                        after: Some(n.time),
+                        kind,
+                    });
                 }
-                None => out.push(Change { person, day, desk: n.desk, before: None, after: Some(n.time), kind: ChangeKind::Added }),
+                None => out.push(Change {
+                    person,
+                    day,
+                    desk: n.desk,
+                    before: None,
+                    after: Some(n.time),
+                    kind: ChangeKind::Added,
+                }),
             }
         }
         for o in olds {
-            out.push(Change { person, day, desk: o.desk, before: Some(o.time), after: None, kind: ChangeKind::Removed });
+            out.push(Change {
+                person,
+                day,
+                desk: o.desk,
+                before: Some(o.time),
+                after: None,
+                kind: ChangeKind::Removed,
+            });
         }
     }
-    out.sort_by_key(|c| (c.day, c.after.or(c.before).map(|t| t.start), c.person, c.kind));
+    out.sort_by_key(|c| {
+        (
+            c.day,
+            c.after.or(c.before).map(|t| t.start),
+            c.person,
+            c.kind,
+        )
+    });
     out
 }
 
@@ -396,19 +499,31 @@ fn name(problem: &Problem, p: usize) -> &str {
 }
 
 fn day_label(problem: &Problem, d: usize) -> String {
-    problem.days.get(d).map_or_else(|| format!("day {d}"), |x| x.format("%a %Y-%m-%d").to_string())
+    problem.days.get(d).map_or_else(
+        || format!("day {d}"),
+        |x| x.format("%a %Y-%m-%d").to_string(),
+    )
 }
 
 /// Whom to call: every person who gains hours, earliest first, with why they were chosen and
 /// the next people to try if they do not answer.
 fn calls(problem: &Problem, base: &Roster, changes: &[Change]) -> Vec<Call> {
     let mut out = Vec::new();
-    for c in changes.iter().filter(|c| c.kind != ChangeKind::Removed && c.kind != ChangeKind::Shortened) {
+    for c in changes
+        .iter()
+        .filter(|c| c.kind != ChangeKind::Removed && c.kind != ChangeKind::Shortened)
+    {
         let Some(after) = c.after else { continue };
         // The new part of the shift is the gap they fill.
         let gap_time = match c.before {
-            Some(b) if c.kind == ChangeKind::Extended && b.start > after.start => TimeRange { start: after.start, end: b.start },
-            Some(b) if c.kind == ChangeKind::Extended => TimeRange { start: b.end, end: after.end },
+            Some(b) if c.kind == ChangeKind::Extended && b.start > after.start => TimeRange {
+                start: after.start,
+                end: b.start,
+            },
+            Some(b) if c.kind == ChangeKind::Extended => TimeRange {
+                start: b.end,
+                end: after.end,
+            },
             _ => after,
         };
         let ranked = rank_candidates(problem, base, c.desk, c.day, gap_time);
@@ -417,18 +532,37 @@ fn calls(problem: &Problem, base: &Roster, changes: &[Change]) -> Vec<Call> {
             .find(|k| k.person == c.person)
             .map(|k| k.reason.clone())
             .unwrap_or_else(|| "chosen by the solver as the smallest change".to_string());
-        let others: Vec<&str> = ranked.iter().filter(|k| k.person != c.person).take(3).map(|k| name(problem, k.person)).collect();
+        let others: Vec<&str> = ranked
+            .iter()
+            .filter(|k| k.person != c.person)
+            .take(3)
+            .map(|k| name(problem, k.person))
+            .collect();
         let desk = problem.desks.get(c.desk).map_or("?", |d| d.name.as_str());
         let what = match (c.kind, c.before) {
-            (ChangeKind::Extended, Some(b)) => format!("extend {} {} to {} at {desk}", day_label(problem, c.day), b, after),
-            (ChangeKind::Moved, Some(b)) => format!("move {} {} to {} at {desk}", day_label(problem, c.day), b, after),
+            (ChangeKind::Extended, Some(b)) => format!(
+                "extend {} {} to {} at {desk}",
+                day_label(problem, c.day),
+                b,
+                after
+            ),
+            (ChangeKind::Moved, Some(b)) => format!(
+                "move {} {} to {} at {desk}",
+                day_label(problem, c.day),
+                b,
+                after
+            ),
             _ => format!("work {} {} at {desk}", day_label(problem, c.day), after),
         };
         let mut text = format!("{}: {what} — {why}", name(problem, c.person));
         if !others.is_empty() {
             let _ = write!(text, ". If no answer: {}", others.join(", "));
         }
-        out.push(Call { rank: out.len() + 1, person: c.person, text });
+        out.push(Call {
+            rank: out.len() + 1,
+            person: c.person,
+            text,
+        });
     }
     out
 }
@@ -438,7 +572,8 @@ fn csv_rows(rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>> {
     for r in rows {
         w.write_record(r.iter().map(|s| csv_safe(s).into_owned()))?;
     }
-    w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
 }
 
 /// `changes.csv`, `conflicts.md` and `conflicts.csv` of a repair.
@@ -447,12 +582,22 @@ fn csv_rows(rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>> {
 /// Only when CSV encoding fails.
 pub fn outputs(problem: &Problem, rep: &Repair) -> std::io::Result<Vec<OutputFile>> {
     let t = |x: Option<TimeRange>| x.map(|r| r.to_string()).unwrap_or_default();
-    let mut rows = vec![["person", "date", "desk", "before", "after", "kind"].map(String::from).to_vec()];
+    let mut rows = vec![["person", "date", "desk", "before", "after", "kind"]
+        .map(String::from)
+        .to_vec()];
     for c in &rep.changes {
         rows.push(vec![
             name(problem, c.person).to_string(),
-            problem.days.get(c.day).map(|d| d.to_string()).unwrap_or_default(),
-            problem.desks.get(c.desk).map(|d| d.name.clone()).unwrap_or_default(),
+            problem
+                .days
+                .get(c.day)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            problem
+                .desks
+                .get(c.desk)
+                .map(|d| d.name.clone())
+                .unwrap_or_default(),
             t(c.before),
             t(c.after),
             c.kind.as_str().to_string(),
@@ -470,7 +615,10 @@ pub fn outputs(problem: &Problem, rep: &Repair) -> std::io::Result<Vec<OutputFil
         rep.holes.len()
     );
     if !rep.prior_violations.is_empty() {
-        let _ = writeln!(md, "## The roster already broke these rules before the change\n");
+        let _ = writeln!(
+            md,
+            "## The roster already broke these rules before the change\n"
+        );
         for v in &rep.prior_violations {
             let _ = writeln!(md, "- {}: {}", v.rule.as_str(), v.message);
         }
@@ -487,26 +635,49 @@ pub fn outputs(problem: &Problem, rep: &Repair) -> std::io::Result<Vec<OutputFil
     if rep.holes.is_empty() {
         let _ = writeln!(md, "Everything is covered.");
     }
-    let mut crows = vec![["desk", "date", "start", "end", "rule", "missing", "person", "reason", "smallest_fix"]
-        .map(String::from)
-        .to_vec()];
+    let mut crows = vec![[
+        "desk",
+        "date",
+        "start",
+        "end",
+        "rule",
+        "missing",
+        "person",
+        "reason",
+        "smallest_fix",
+    ]
+    .map(String::from)
+    .to_vec()];
     for h in &rep.holes {
         let s = &h.shortfall;
         let _ = writeln!(md, "### {}\n", describe_shortfall(problem, s));
         let rule = match s.kind {
             crate::check::ShortfallKind::Min => "coverage_min".to_string(),
             crate::check::ShortfallKind::Target => "coverage_target".to_string(),
-            crate::check::ShortfallKind::Requirement(r) => {
-                problem.requirements.get(r).map_or("requirement".to_string(), |r| r.label.clone())
-            }
+            crate::check::ShortfallKind::Requirement(r) => problem
+                .requirements
+                .get(r)
+                .map_or("requirement".to_string(), |r| r.label.clone()),
         };
-        let fix = h.relaxation.as_ref().map(|r| r.render(problem)).unwrap_or_default();
+        let fix = h
+            .relaxation
+            .as_ref()
+            .map(|r| r.render(problem))
+            .unwrap_or_default();
         for (p, reasons) in &h.why_not {
             let text: Vec<String> = reasons.iter().map(|r| r.render(problem)).collect();
             let _ = writeln!(md, "- {}: {}", name(problem, *p), text.join("; "));
             crows.push(vec![
-                problem.desks.get(s.desk).map(|d| d.name.clone()).unwrap_or_default(),
-                problem.days.get(s.day).map(|d| d.to_string()).unwrap_or_default(),
+                problem
+                    .desks
+                    .get(s.desk)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default(),
+                problem
+                    .days
+                    .get(s.day)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
                 crate::model::fmt_minute(s.time.start),
                 crate::model::fmt_minute(s.time.end),
                 rule.clone(),
@@ -521,11 +692,25 @@ pub fn outputs(problem: &Problem, rep: &Repair) -> std::io::Result<Vec<OutputFil
         }
         let _ = writeln!(md);
     }
-    let _ = writeln!(md, "\nRe-solved {} day(s) in {:.2} s.", rep.window.len(), rep.summary.seconds);
+    let _ = writeln!(
+        md,
+        "\nRe-solved {} day(s) in {:.2} s.",
+        rep.window.len(),
+        rep.summary.seconds
+    );
     let _ = fmt_duration;
     Ok(vec![
-        OutputFile { name: "changes.csv".into(), contents: changes },
-        OutputFile { name: "conflicts.md".into(), contents: md.into_bytes() },
-        OutputFile { name: "conflicts.csv".into(), contents: csv_rows(crows)? },
+        OutputFile {
+            name: "changes.csv".into(),
+            contents: changes,
+        },
+        OutputFile {
+            name: "conflicts.md".into(),
+            contents: md.into_bytes(),
+        },
+        OutputFile {
+            name: "conflicts.csv".into(),
+            contents: csv_rows(crows)?,
+        },
     ])
 }

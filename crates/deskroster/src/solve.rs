@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::columns::person_day_columns;
-use crate::formulate::{export, formulate, Block, BlockError, BlockOutcome, BlockSettings};
+use crate::formulate::{export, solve_block, Block, BlockError, BlockOutcome, BlockSettings};
 use crate::model::{Problem, Roster, Shift, SolveSummary};
 
 /// Settings of a solve.
@@ -150,7 +150,10 @@ fn term_reach(problem: &Problem, person: usize) -> u64 {
             continue;
         }
         // Upper bound on a day's minutes: union of column coverage, capped.
-        let mut minutes: Vec<(u32, u32)> = cols.iter().map(|c| (c.shift.time.start, c.shift.time.end)).collect();
+        let mut minutes: Vec<(u32, u32)> = cols
+            .iter()
+            .map(|c| (c.shift.time.start, c.shift.time.end))
+            .collect();
         minutes.sort_unstable();
         let mut total = 0u64;
         let mut cur: Option<(u32, u32)> = None;
@@ -168,7 +171,9 @@ fn term_reach(problem: &Problem, person: usize) -> u64 {
             total += u64::from(ce - cs);
         }
         let spd = u64::from(problem.rules.max_shifts_per_day) * u64::from(problem.rules.max_length);
-        let day = total.min(spd).min(p.contract.max_day.map_or(u64::MAX, u64::from));
+        let day = total
+            .min(spd)
+            .min(p.contract.max_day.map_or(u64::MAX, u64::from));
         *per_week.entry(problem.week_of(d)).or_default() += day;
     }
     per_week
@@ -196,7 +201,11 @@ fn block_key(problem: &Problem, days: &[usize]) -> Option<String> {
             let _ = write!(key, "{:?}|", serde_json::to_string(&desk.days.get(d)).ok()?);
         }
         for r in problem.requirements.iter().filter(|r| r.day == d) {
-            let _ = write!(key, "R{}:{}:{:?}:{}:{:?}:{}|", r.label, r.desk, r.time, r.need, r.who, r.weight);
+            let _ = write!(
+                key,
+                "R{}:{}:{:?}:{}:{:?}:{}|",
+                r.label, r.desk, r.time, r.need, r.who, r.weight
+            );
         }
         for p in &problem.people {
             let _ = write!(key, "A{:?}|", p.availability.get(d)?);
@@ -209,11 +218,17 @@ fn block_key(problem: &Problem, days: &[usize]) -> Option<String> {
             for r in p.requests.iter().filter(|r| r.day == d) {
                 let _ = write!(key, "Q{}{}{}|", r.template, r.on, r.weight);
             }
-            let skills: Vec<usize> = (0..problem.skills.len()).filter(|&k| p.has_skill(k, *date)).collect();
+            let skills: Vec<usize> = (0..problem.skills.len())
+                .filter(|&k| p.has_skill(k, *date))
+                .collect();
             let _ = write!(key, "S{skills:?}|");
         }
         for tc in problem.template_cover.iter().filter(|tc| tc.day == d) {
-            let _ = write!(key, "T{}:{}:{}:{}|", tc.template, tc.requirement, tc.weight_under, tc.weight_over);
+            let _ = write!(
+                key,
+                "T{}:{}:{}:{}|",
+                tc.template, tc.requirement, tc.weight_under, tc.weight_over
+            );
         }
     }
     Some(key)
@@ -231,13 +246,20 @@ fn weekend_reach(problem: &Problem, person: usize) -> usize {
 }
 
 /// Weekend minutes of `person` in each block.
-fn weekend_use(problem: &Problem, day_blocks: &[Vec<usize>], shifts: &[Shift], person: usize) -> Vec<u32> {
+fn weekend_use(
+    problem: &Problem,
+    day_blocks: &[Vec<usize>],
+    shifts: &[Shift],
+    person: usize,
+) -> Vec<u32> {
     day_blocks
         .iter()
         .map(|days| {
             shifts
                 .iter()
-                .filter(|s| s.person == person && days.contains(&s.day) && problem.is_weekend(s.day))
+                .filter(|s| {
+                    s.person == person && days.contains(&s.day) && problem.is_weekend(s.day)
+                })
                 .map(|s| s.time.minutes())
                 .sum()
         })
@@ -290,8 +312,10 @@ fn blocks(problem: &Problem, no_decompose: bool) -> (Vec<Vec<usize>>, Vec<usize>
     let binding: Vec<usize> = (0..problem.people.len())
         .filter(|&p| {
             let c = &problem.people[p].contract;
-            c.max_term.is_some_and(|cap| term_reach(problem, p) > u64::from(cap))
-                || c.max_weekends.is_some_and(|cap| weekend_reach(problem, p) > cap as usize)
+            c.max_term
+                .is_some_and(|cap| term_reach(problem, p) > u64::from(cap))
+                || c.max_weekends
+                    .is_some_and(|cap| weekend_reach(problem, p) > cap as usize)
         })
         .collect();
     let mut out: Vec<Vec<usize>> = Vec::new();
@@ -326,7 +350,8 @@ fn run_blocks(
     let n = jobs.len();
     let workers = (workers.max(1) as usize).min(n.max(1));
     let (tx, rx) = mpsc::channel::<(usize, Result<(BlockOutcome, f64), SolveError>)>();
-    let mut results: Vec<Option<Result<(BlockOutcome, f64), SolveError>>> = (0..n).map(|_| None).collect();
+    let mut results: Vec<Option<Result<(BlockOutcome, f64), SolveError>>> =
+        (0..n).map(|_| None).collect();
     let _ = start;
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -343,8 +368,7 @@ fn run_blocks(
                     st.time_limit = Some(d.saturating_duration_since(Instant::now()).as_secs_f64());
                 }
                 let block = &jobs[i];
-                let r = formulate(problem, block)
-                    .and_then(|f| f.solve(&st))
+                let r = solve_block(problem, block, &st)
                     .map(|o| (o, t0.elapsed().as_secs_f64()))
                     .map_err(|e| block_error(e, &describe_days(problem, &block.days)));
                 if tx.send((i, r)).is_err() {
@@ -354,7 +378,11 @@ fn run_blocks(
         }
         drop(tx);
         let mut done = 0;
-        progress(0, n, format!("solving {n} distinct block(s) on {workers} thread(s)"));
+        progress(
+            0,
+            n,
+            format!("solving {n} distinct block(s) on {workers} thread(s)"),
+        );
         for (i, r) in rx {
             done += 1;
             let stage = match &r {
@@ -394,13 +422,18 @@ pub fn solve_with_progress(
     let start = Instant::now();
     let n = problem.days.len();
     if let Some(path) = &options.export_model {
-        let block = Block { days: (0..n).collect(), ..Block::default() };
+        let block = Block {
+            days: (0..n).collect(),
+            ..Block::default()
+        };
         export(problem, &block, path).map_err(|e| SolveError::Export(format!("{e:?}")))?;
     }
     let (day_blocks, binding) = blocks(problem, options.no_decompose);
     let relax = !binding.is_empty() && day_blocks.len() > 1;
     let total = day_blocks.len();
-    let deadline = options.time_limit.map(|t| start + std::time::Duration::from_secs_f64(t));
+    let deadline = options
+        .time_limit
+        .map(|t| start + std::time::Duration::from_secs_f64(t));
 
     // Identical weeks are solved once; distinct ones in parallel, one HiGHS thread each.
     let keys: Vec<Option<String>> = day_blocks.iter().map(|d| block_key(problem, d)).collect();
@@ -415,11 +448,18 @@ pub fn solve_with_progress(
     }
     let jobs: Vec<Block> = (0..total)
         .filter(|&i| source[i] == i)
-        .map(|i| Block { days: day_blocks[i].clone(), ignore_term: relax, ..Block::default() })
+        .map(|i| Block {
+            days: day_blocks[i].clone(),
+            ignore_term: relax,
+            ..Block::default()
+        })
         .collect();
     let job_of: Vec<usize> = {
         let firsts: Vec<usize> = (0..total).filter(|&i| source[i] == i).collect();
-        source.iter().map(|s| firsts.iter().position(|f| f == s).unwrap_or(0)).collect()
+        source
+            .iter()
+            .map(|s| firsts.iter().position(|f| f == s).unwrap_or(0))
+            .collect()
     };
     let settings = BlockSettings {
         time_limit: options.time_limit,
@@ -428,16 +468,24 @@ pub fn solve_with_progress(
         initial: None,
         export: None,
     };
-    let solved = run_blocks(problem, &jobs, &settings, options.threads, start, deadline, &mut |done, n, stage| {
-        progress(&Progress {
-            done,
-            total: n,
-            objective: 0.0,
-            bound: 0.0,
-            elapsed: start.elapsed().as_secs_f64(),
-            stage,
-        })
-    })?;
+    let solved = run_blocks(
+        problem,
+        &jobs,
+        &settings,
+        options.threads,
+        start,
+        deadline,
+        &mut |done, n, stage| {
+            progress(&Progress {
+                done,
+                total: n,
+                objective: 0.0,
+                bound: 0.0,
+                elapsed: start.elapsed().as_secs_f64(),
+                stage,
+            })
+        },
+    )?;
     let mut outcomes: Vec<(Vec<usize>, BlockOutcome, f64)> = Vec::with_capacity(total);
     let mut reused: Vec<bool> = Vec::with_capacity(total);
     for (i, days) in day_blocks.iter().enumerate() {
@@ -451,7 +499,10 @@ pub fn solve_with_progress(
         reused.push(source[i] != i);
     }
 
-    let mut shifts: Vec<Shift> = outcomes.iter().flat_map(|(_, o, _)| o.shifts.iter().copied()).collect();
+    let mut shifts: Vec<Shift> = outcomes
+        .iter()
+        .flat_map(|(_, o, _)| o.shifts.iter().copied())
+        .collect();
     let mut proven = outcomes.iter().all(|(_, o, _)| o.proven);
     let mut objective: f64 = outcomes.iter().map(|(_, o, _)| o.objective).sum();
     let lower: f64 = outcomes.iter().map(|(_, o, _)| o.bound).sum();
@@ -477,15 +528,24 @@ pub fn solve_with_progress(
             .iter()
             .copied()
             .filter(|&p| {
-                let used: u32 = shifts.iter().filter(|s| s.person == p).map(|s| s.time.minutes()).sum();
-                problem.people[p].contract.max_term.is_some_and(|cap| used > cap)
+                let used: u32 = shifts
+                    .iter()
+                    .filter(|s| s.person == p)
+                    .map(|s| s.time.minutes())
+                    .sum();
+                problem.people[p]
+                    .contract
+                    .max_term
+                    .is_some_and(|cap| used > cap)
             })
             .collect();
         // Weekends: keep the person's busiest weekends up to the cap, none in the others.
         let mut weekend_off = vec![vec![false; problem.people.len()]; day_blocks.len()];
         let mut weekends_over = false;
         for &p in &binding {
-            let Some(cap) = problem.people[p].contract.max_weekends else { continue };
+            let Some(cap) = problem.people[p].contract.max_weekends else {
+                continue;
+            };
             let used = weekend_use(problem, &day_blocks, &shifts, p);
             let worked: Vec<usize> = (0..used.len()).filter(|&b| used[b] > 0).collect();
             if worked.len() <= cap as usize {
@@ -509,7 +569,9 @@ pub fn solve_with_progress(
             });
             let caps = share_budgets(problem, &day_blocks, &shifts, &over);
             let touched: Vec<usize> = (0..outcomes.len())
-                .filter(|&bi| caps[bi].iter().any(|c| c.is_some()) || weekend_off[bi].iter().any(|&w| w))
+                .filter(|&bi| {
+                    caps[bi].iter().any(|c| c.is_some()) || weekend_off[bi].iter().any(|&w| w)
+                })
                 .collect();
             let jobs: Vec<Block> = touched
                 .iter()
@@ -521,24 +583,40 @@ pub fn solve_with_progress(
                     ..Block::default()
                 })
                 .collect();
-            let settings =
-                BlockSettings { time_limit: None, gap: options.gap, threads: 1, initial: None, export: None };
-            let redone = run_blocks(problem, &jobs, &settings, options.threads, start, deadline, &mut |done, n, stage| {
-                progress(&Progress {
-                    done,
-                    total: n,
-                    objective,
-                    bound: lower,
-                    elapsed: start.elapsed().as_secs_f64(),
-                    stage: format!("sharing term caps: {stage}"),
-                })
-            })?;
+            let settings = BlockSettings {
+                time_limit: None,
+                gap: options.gap,
+                threads: 1,
+                initial: None,
+                export: None,
+            };
+            let redone = run_blocks(
+                problem,
+                &jobs,
+                &settings,
+                options.threads,
+                start,
+                deadline,
+                &mut |done, n, stage| {
+                    progress(&Progress {
+                        done,
+                        total: n,
+                        objective,
+                        bound: lower,
+                        elapsed: start.elapsed().as_secs_f64(),
+                        stage: format!("sharing term caps: {stage}"),
+                    })
+                },
+            )?;
             for (&bi, (o, secs)) in touched.iter().zip(redone) {
                 blocks_stats[bi].objective = o.objective;
                 blocks_stats[bi].seconds += secs;
                 outcomes[bi].1 = o;
             }
-            let new_shifts: Vec<Shift> = outcomes.iter().flat_map(|(_, o, _)| o.shifts.iter().copied()).collect();
+            let new_shifts: Vec<Shift> = outcomes
+                .iter()
+                .flat_map(|(_, o, _)| o.shifts.iter().copied())
+                .collect();
             objective = outcomes.iter().map(|(_, o, _)| o.objective).sum();
             shifts = new_shifts;
             proven = (objective - lower) <= options.gap * objective.abs().max(1.0);
@@ -562,7 +640,11 @@ pub fn solve_with_progress(
         elapsed: summary.seconds,
         stage: "done".into(),
     });
-    Ok(Solution { roster, summary, blocks: blocks_stats })
+    Ok(Solution {
+        roster,
+        summary,
+        blocks: blocks_stats,
+    })
 }
 
 /// Splits each over-budget person's term cap over the blocks, in proportion to what the
@@ -576,7 +658,9 @@ fn share_budgets(
     let slot = problem.slot_minutes.max(1);
     let mut caps = vec![vec![None; problem.people.len()]; day_blocks.len()];
     for &p in over {
-        let Some(cap) = problem.people[p].contract.max_term else { continue };
+        let Some(cap) = problem.people[p].contract.max_term else {
+            continue;
+        };
         let used: Vec<u32> = day_blocks
             .iter()
             .map(|days| {

@@ -34,7 +34,13 @@ pub struct SynthSpec {
 
 impl Default for SynthSpec {
     fn default() -> Self {
-        SynthSpec { people: 14, desks: 2, weeks: 15, seed: 1, term_budgets: false }
+        SynthSpec {
+            people: 14,
+            desks: 2,
+            weeks: 15,
+            seed: 1,
+            term_budgets: false,
+        }
     }
 }
 
@@ -82,7 +88,9 @@ pub fn generate(spec: &SynthSpec) -> Problem {
         for (d, date) in days.iter().enumerate() {
             let wd = date.weekday();
             let open = match (k, wd) {
-                (0, Weekday::Mon | Weekday::Tue | Weekday::Wed | Weekday::Thu) => Some(range(hm(8, 30), hm(21, 0))),
+                (0, Weekday::Mon | Weekday::Tue | Weekday::Wed | Weekday::Thu) => {
+                    Some(range(hm(8, 30), hm(21, 0)))
+                }
                 (0, Weekday::Fri) => Some(range(hm(8, 30), hm(17, 0))),
                 (0, _) => Some(range(hm(11, 0), hm(17, 0))),
                 (_, Weekday::Sat | Weekday::Sun) => None,
@@ -95,9 +103,17 @@ pub fn generate(spec: &SynthSpec) -> Problem {
                         let t = open.start + i as u32 * slot;
                         let busy = (hm(11, 0)..hm(14, 0)).contains(&t);
                         if k == 0 {
-                            Cover { min: 1, target: if busy { 2 } else { 1 }, max: 3 }
+                            Cover {
+                                min: 1,
+                                target: if busy { 2 } else { 1 },
+                                max: 3,
+                            }
                         } else {
-                            Cover { min: 1, target: 1, max: 1 }
+                            Cover {
+                                min: 1,
+                                target: 1,
+                                max: 1,
+                            }
                         }
                     })
                     .collect();
@@ -123,7 +139,11 @@ pub fn generate(spec: &SynthSpec) -> Problem {
                     who: Who::Skill(0),
                     weight: 1000.0,
                 });
-                let staff_from = if matches!(wd, Weekday::Sat | Weekday::Sun) { o.start } else { hm(17, 0) };
+                let staff_from = if matches!(wd, Weekday::Sat | Weekday::Sun) {
+                    o.start
+                } else {
+                    hm(17, 0)
+                };
                 if staff_from < o.end {
                     requirements.push(Requirement {
                         label: "staff in the evening and at weekends".into(),
@@ -147,25 +167,42 @@ pub fn generate(spec: &SynthSpec) -> Problem {
             }
             per_day.push(dd);
         }
-        desks.push(Desk { name: if k == 0 { "Service Desk".into() } else { format!("Desk {}", k + 1) }, days: per_day });
+        desks.push(Desk {
+            name: if k == 0 {
+                "Service Desk".into()
+            } else {
+                format!("Desk {}", k + 1)
+            },
+            days: per_day,
+        });
     }
     let staff_n = (spec.people / 3).max(2).min(spec.people);
     let mut people = Vec::new();
     let first_names = [
-        "Ana", "Ben", "Chloe", "Dev", "Elif", "Farid", "Grace", "Hugo", "Iris", "Jae", "Kofi", "Lena",
-        "Mateo", "Nora", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tess",
+        "Ana", "Ben", "Chloe", "Dev", "Elif", "Farid", "Grace", "Hugo", "Iris", "Jae", "Kofi",
+        "Lena", "Mateo", "Nora", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tess",
     ];
     for i in 0..spec.people {
         let staff = i < staff_n;
         let name = format!("{} {}", first_names[i % first_names.len()], i + 1);
         let mut skills = Vec::new();
         if staff && (i % 2 == 0 || i < 2) {
-            skills.push(SkillGrant { skill: 0, from: None, until: None });
+            skills.push(SkillGrant {
+                skill: 0,
+                from: None,
+                until: None,
+            });
         }
         if rng.below(3) == 0 || i == 1 {
-            skills.push(SkillGrant { skill: 1, from: None, until: None });
+            skills.push(SkillGrant {
+                skill: 1,
+                from: None,
+                until: None,
+            });
         }
-        let mut desk_list: Vec<usize> = (0..desks_n).filter(|&k| k == 0 || rng.below(2) == 0 || staff).collect();
+        let mut desk_list: Vec<usize> = (0..desks_n)
+            .filter(|&k| k == 0 || rng.below(2) == 0 || staff)
+            .collect();
         desk_list.sort_unstable();
         let mut availability = Vec::new();
         // Weekly pattern: per weekday a window (or none), repeated over the weeks.
@@ -194,12 +231,22 @@ pub fn generate(spec: &SynthSpec) -> Problem {
         if !staff && rng.below(2) == 0 {
             for (d, date) in days.iter().enumerate() {
                 if date.weekday() == Weekday::Fri {
-                    preferences.push(Preference { day: d, time: range(hm(14, 0), hm(21, 0)), kind: PreferenceKind::Avoid, weight: 3.0 });
+                    preferences.push(Preference {
+                        day: d,
+                        time: range(hm(14, 0), hm(21, 0)),
+                        kind: PreferenceKind::Avoid,
+                        weight: 3.0,
+                    });
                 }
             }
         }
         let contract = if staff {
-            Contract { min_week: 10 * 60, max_week: Some(20 * 60), max_day: Some(8 * 60), ..Contract::default() }
+            Contract {
+                min_week: 10 * 60,
+                max_week: Some(20 * 60),
+                max_day: Some(8 * 60),
+                ..Contract::default()
+            }
         } else {
             Contract {
                 min_week: 0,

@@ -48,17 +48,17 @@ coverage_target = 20
 # A service point and its weekly opening hours.
 [[desk]]
 name = "Service Desk"
-hours = { "mon-thu" = "08:30-21:00", fri = "08:30-17:00", "sat-sun" = "11:00-17:00" }
+hours = { weekdays = "09:00-17:00", "sat-sun" = "closed" }
 
 # A dated period replaces the weekly hours on its dates; weekdays it does not list are closed.
 [[desk.period]]
 name = "Reading week"
 dates = "2027-01-25..2027-01-31"
-hours = { weekdays = "09:00-17:00" }
+hours = { weekdays = "10:00-16:00" }
 
 [[desk]]
 name = "Chat"
-hours = { weekdays = "10:00-16:00" }
+hours = { weekdays = "10:00-14:00" }
 
 # Coverage per desk, days and time window. Later rules override earlier ones slot by slot.
 # Slots with no rule: min 0, target 0, max = number of people.
@@ -72,8 +72,8 @@ max = 3                          # a hard upper bound
 [[cover]]
 desk = "Service Desk"
 days = "weekdays"
-time = "11:00-14:00"             # default: all day
-min = 2
+time = "12:00-13:00"             # default: all day
+min = 1
 target = 2
 max = 3
 
@@ -121,7 +121,7 @@ skills = ["keyholder", { name = "first-aid", until = 2027-01-20 }]
 
 [contract]                       # overrides the group's defaults key by key
 min_week = "10h"
-max_week = "30h"
+max_week = "40h"
 
 # Weekly availability: day pattern = one window or a list of windows.
 [available]
@@ -142,7 +142,7 @@ group = "staff"
 skills = ["keyholder", "first-aid"]
 
 [contract]
-max_week = "30h"
+max_week = "35h"
 
 [available]
 "mon-thu" = "12:00-21:00"
@@ -185,7 +185,7 @@ weight = 2                       # per hour worked outside the preferred windows
 group = "student"
 
 [contract]
-max_term = "40h"                 # work-study budget over the whole term
+max_term = "60h"                 # work-study budget over the whole term
 
 [available]
 weekdays = "10:00-16:00"

@@ -1386,3 +1386,36 @@ fn publish_rejects_a_roster_that_does_not_match_the_term() {
     );
     assert_eq!(f.snapshot(), before, "publish wrote files for a bad roster");
 }
+
+#[test]
+fn each_changed_publication_raises_the_sequence() {
+    let f = Fixture::tiny();
+    f.solve();
+    f.cmd(&["publish", "term", "-q"]).assert().success();
+    assert_eq!(f.read("term/out/publish/revision.txt").trim(), "0");
+    // Republishing an unchanged roster keeps the revision.
+    f.cmd(&["publish", "term", "-q"]).assert().success();
+    assert_eq!(f.read("term/out/publish/revision.txt").trim(), "0");
+    let roster = roster_rows(&f.read("term/out/roster.csv"));
+    let days: Vec<String> = roster.iter().filter(|r| r[3] == "Ana").map(|r| r[0].clone()).collect();
+    let mut days: Vec<String> = days.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+    assert!(days.len() >= 2, "Ana works on at least two days: {days:?}");
+    let second_day = days.pop().expect("a day");
+    let first_day = days.pop().expect("another day");
+    let max_seq = |f: &Fixture| {
+        ics_events(&f.read("term/out/publish/calendars/ana.ics"))
+            .iter()
+            .filter_map(|e| e.get("SEQUENCE").and_then(|s| s.parse::<u32>().ok()))
+            .max()
+            .unwrap_or(0)
+    };
+    for (round, day) in [first_day, second_day].iter().enumerate() {
+        f.cmd(&["absence", "term", "--person", "Ana", "--date", day, "--now", "2027-01-04T00:00", "-q"])
+            .assert()
+            .success();
+        f.cmd(&["publish", "term", "-q"]).assert().success();
+        let revision: u32 = f.read("term/out/publish/revision.txt").trim().parse().expect("a number");
+        assert_eq!(revision, round as u32 + 1);
+        assert_eq!(max_seq(&f), revision, "the latest changes carry the latest revision");
+    }
+}

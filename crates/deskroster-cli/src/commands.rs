@@ -678,7 +678,27 @@ pub fn publish(a: PublishArgs, quiet: bool) -> Outcome {
     };
     let report = check_roster(p, &roster);
     let mut files = Vec::new();
-    let cals = publish::calendars(p, &roster, previous.as_ref()).map_err(|e| Failure {
+    // Each publication that changes the roster gets the next revision, so calendar clients
+    // see moved and cancelled events as newer (SEQUENCE) — stored next to the calendars.
+    let revision_path = pub_dir.join("revision.txt");
+    let last_revision: u32 = std::fs::read_to_string(&revision_path)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    let revision = match &previous {
+        None => 0,
+        Some(prev) if *prev == roster => last_revision,
+        Some(_) => last_revision + 1,
+    };
+    let mut cal_options = publish::CalendarOptions::new().revision(revision);
+    if let Some(prev) = &previous {
+        cal_options = cal_options.previous(prev);
+    }
+    if let Some(first) = p.days.first().and_then(|d| d.and_hms_opt(0, 0, 0)) {
+        // Deterministic and increasing with each publication.
+        cal_options = cal_options.stamp(first + chrono::Duration::minutes(i64::from(revision)));
+    }
+    let cals = publish::calendars_with(p, &roster, &cal_options).map_err(|e| Failure {
         report: miette::Report::new(e),
         code: Exit::BadInput,
     })?;
@@ -708,6 +728,10 @@ pub fn publish(a: PublishArgs, quiet: bool) -> Outcome {
     files.push(OutputFile {
         name: "published-roster.csv".into(),
         contents: snapshot,
+    });
+    files.push(OutputFile {
+        name: "revision.txt".into(),
+        contents: format!("{revision}\n").into_bytes(),
     });
     write_all(&pub_dir, &files).map_err(|e| fail(Exit::Internal, e))?;
     say(

@@ -227,6 +227,13 @@ pub fn generate(spec: &SynthSpec) -> Problem {
         for date in &days {
             availability.push(pattern[date.weekday().num_days_from_monday() as usize].clone());
         }
+        // A few dated days away per person (appointments, exams, vacation), so that weeks differ.
+        for _ in 0..(spec.weeks / 3).max(1) {
+            let d = rng.below(days.len() as u64) as usize;
+            if let Some(a) = availability.get_mut(d) {
+                a.clear();
+            }
+        }
         let mut preferences = Vec::new();
         if !staff && rng.below(2) == 0 {
             for (d, date) in days.iter().enumerate() {

@@ -87,7 +87,7 @@ fn absent(p: &Problem, person: usize, first: usize, last: usize) -> Problem {
 }
 
 fn sick(name: &str, p: &Problem, roster: &Roster, days: usize) {
-    // The person with the most shifts in week 6, absent from its Monday.
+    // The person with the most shifts in week 6.
     let monday = 6 * 7;
     let person = (0..p.people.len())
         .max_by_key(|&i| {
@@ -98,7 +98,15 @@ fn sick(name: &str, p: &Problem, roster: &Roster, days: usize) {
                 .count()
         })
         .unwrap_or(0);
-    let q = absent(p, person, monday, monday + days - 1);
+    // From the first day of that week they work.
+    let first = roster
+        .shifts
+        .iter()
+        .filter(|s| s.person == person && s.day >= monday && s.day < monday + 7)
+        .map(|s| s.day)
+        .min()
+        .unwrap_or(monday);
+    let q = absent(p, person, first, first + days - 1);
     let now = p.days[monday].and_hms_opt(0, 0, 0).unwrap_or_default();
     let t = Instant::now();
     let r = match repair(

@@ -439,6 +439,7 @@ pub fn diff(before: &Roster, after: &Roster) -> Vec<Change> {
         let new_set: HashSet<Shift> = new.iter().copied().collect();
         let mut olds: Vec<Shift> = old.into_iter().filter(|s| !new_set.contains(s)).collect();
         let news: Vec<Shift> = new.into_iter().filter(|s| !old_set.contains(s)).collect();
+        let mut leftover_new = Vec::new();
         for n in news {
             let partner = olds
                 .iter()
@@ -462,15 +463,24 @@ pub fn diff(before: &Roster, after: &Roster) -> Vec<Change> {
                         kind,
                     });
                 }
-                None => out.push(Change {
-                    person,
-                    day,
-                    desk: n.desk,
-                    before: None,
-                    after: Some(n.time),
-                    kind: ChangeKind::Added,
-                }),
+                None => leftover_new.push(n),
             }
+        }
+        // What remains on both sides moved (other hours or another desk), in time order.
+        for n in leftover_new {
+            let (before, kind) = if olds.is_empty() {
+                (None, ChangeKind::Added)
+            } else {
+                (Some(olds.remove(0).time), ChangeKind::Moved)
+            };
+            out.push(Change {
+                person,
+                day,
+                desk: n.desk,
+                before,
+                after: Some(n.time),
+                kind,
+            });
         }
         for o in olds {
             out.push(Change {
@@ -526,7 +536,16 @@ fn calls(problem: &Problem, base: &Roster, changes: &[Change]) -> Vec<Call> {
             },
             _ => after,
         };
-        let ranked = rank_candidates(problem, base, c.desk, c.day, gap_time);
+        // Rank against the roster without this person's changed day, so their own old shift
+        // does not stand in their way.
+        let others_only = Roster::new(
+            base.shifts
+                .iter()
+                .copied()
+                .filter(|s| !(s.person == c.person && s.day == c.day))
+                .collect(),
+        );
+        let ranked = rank_candidates(problem, &others_only, c.desk, c.day, gap_time);
         let why = ranked
             .iter()
             .find(|k| k.person == c.person)

@@ -1397,8 +1397,16 @@ fn each_changed_publication_raises_the_sequence() {
     f.cmd(&["publish", "term", "-q"]).assert().success();
     assert_eq!(f.read("term/out/publish/revision.txt").trim(), "0");
     let roster = roster_rows(&f.read("term/out/roster.csv"));
-    let days: Vec<String> = roster.iter().filter(|r| r[3] == "Ana").map(|r| r[0].clone()).collect();
-    let mut days: Vec<String> = days.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+    let days: Vec<String> = roster
+        .iter()
+        .filter(|r| r[3] == "Ana")
+        .map(|r| r[0].clone())
+        .collect();
+    let mut days: Vec<String> = days
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     assert!(days.len() >= 2, "Ana works on at least two days: {days:?}");
     let second_day = days.pop().expect("a day");
     let first_day = days.pop().expect("another day");
@@ -1410,12 +1418,45 @@ fn each_changed_publication_raises_the_sequence() {
             .unwrap_or(0)
     };
     for (round, day) in [first_day, second_day].iter().enumerate() {
-        f.cmd(&["absence", "term", "--person", "Ana", "--date", day, "--now", "2027-01-04T00:00", "-q"])
+        f.cmd(&[
+            "absence",
+            "term",
+            "--person",
+            "Ana",
+            "--date",
+            day,
+            "--now",
+            "2027-01-04T00:00",
+            "-q",
+        ])
+        .assert()
+        .success();
+        f.cmd(&["publish", "term", "-q"]).assert().success();
+        let revision: u32 = f
+            .read("term/out/publish/revision.txt")
+            .trim()
+            .parse()
+            .expect("a number");
+        assert_eq!(revision, round as u32 + 1);
+        assert_eq!(
+            max_seq(&f),
+            revision,
+            "the latest changes carry the latest revision"
+        );
+    }
+}
+
+#[test]
+fn export_model_writes_an_integer_program() {
+    let f = Fixture::tiny();
+    for name in ["model.mps", "model.lp"] {
+        f.cmd(&["solve", "term", "-q", "--export-model", name])
             .assert()
             .success();
-        f.cmd(&["publish", "term", "-q"]).assert().success();
-        let revision: u32 = f.read("term/out/publish/revision.txt").trim().parse().expect("a number");
-        assert_eq!(revision, round as u32 + 1);
-        assert_eq!(max_seq(&f), revision, "the latest changes carry the latest revision");
+        let text = f.read(name);
+        match name {
+            "model.mps" => assert!(text.contains("ROWS") && text.contains("COLUMNS"), "{name}"),
+            _ => assert!(text.contains("min") && text.contains("st"), "{name}"),
+        }
     }
 }

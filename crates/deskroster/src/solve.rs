@@ -57,9 +57,10 @@ pub struct Progress {
     pub done: usize,
     /// Blocks in all.
     pub total: usize,
-    /// Sum of the finished blocks' objectives.
+    /// Sum of the objectives of the distinct blocks solved so far (identical weeks count once
+    /// until the end).
     pub objective: f64,
-    /// Sum of the finished blocks' bounds.
+    /// Sum of their bounds.
     pub bound: f64,
     /// Seconds since the solve started.
     pub elapsed: f64,
@@ -342,7 +343,7 @@ fn run_blocks(
     workers: u32,
     start: Instant,
     deadline: Option<Instant>,
-    progress: &mut dyn FnMut(usize, usize, String),
+    progress: &mut dyn FnMut(usize, usize, f64, f64, String),
 ) -> Result<Vec<(BlockOutcome, f64)>, SolveError> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::mpsc;
@@ -378,9 +379,12 @@ fn run_blocks(
         }
         drop(tx);
         let mut done = 0;
+        let (mut objective, mut bound) = (0.0, 0.0);
         progress(
             0,
             n,
+            0.0,
+            0.0,
             format!("solving {n} distinct block(s) on {workers} thread(s)"),
         );
         for (i, r) in rx {
@@ -389,8 +393,12 @@ fn run_blocks(
                 Ok(_) => format!("solved {}", describe_days(problem, &jobs[i].days)),
                 Err(e) => format!("failed: {e}"),
             };
+            if let Ok((o, _)) = &r {
+                objective += o.objective;
+                bound += o.bound;
+            }
             results[i] = Some(r);
-            progress(done, n, stage);
+            progress(done, n, objective, bound, stage);
         }
     });
     results
@@ -475,12 +483,12 @@ pub fn solve_with_progress(
         options.threads,
         start,
         deadline,
-        &mut |done, n, stage| {
+        &mut |done, n, objective, bound, stage| {
             progress(&Progress {
                 done,
                 total: n,
-                objective: 0.0,
-                bound: 0.0,
+                objective,
+                bound,
                 elapsed: start.elapsed().as_secs_f64(),
                 stage,
             })
@@ -597,7 +605,7 @@ pub fn solve_with_progress(
                 options.threads,
                 start,
                 deadline,
-                &mut |done, n, stage| {
+                &mut |done, n, _, _, stage| {
                     progress(&Progress {
                         done,
                         total: n,

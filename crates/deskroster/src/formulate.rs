@@ -101,7 +101,7 @@ fn slot_hours(problem: &Problem) -> f64 {
 }
 
 /// Preference cost of one shift, straight from DESIGN.md (`preference`).
-fn preference_cost(problem: &Problem, s: &Shift) -> f64 {
+pub(crate) fn preference_cost(problem: &Problem, s: &Shift) -> f64 {
     let Some(p) = problem.people.get(s.person) else {
         return 0.0;
     };
@@ -1172,7 +1172,8 @@ impl Formulation {
             let _ = model.try_set_option("write_model_file", path.to_string_lossy().as_ref());
         }
         if let Some(init) = initial {
-            let mut v = vec![0.0; model.num_cols()];
+            // Undefined (infinite) values let HiGHS complete the auxiliary variables from the shifts.
+            let mut v = vec![f64::INFINITY; model.num_cols()];
             for (var, val) in init {
                 if let Some(slot) = v.get_mut(var) {
                     *slot = val;
@@ -1246,7 +1247,11 @@ pub(crate) fn solve_block(
     block: &Block,
     settings: &BlockSettings,
 ) -> Result<BlockOutcome, BlockError> {
-    let out = formulate(problem, block)?.solve(settings)?;
+    let mut settings = settings.clone();
+    if settings.initial.is_none() && std::env::var_os("DESKROSTER_NO_WARM_START").is_none() {
+        settings.initial = crate::greedy::greedy(problem, block);
+    }
+    let out = formulate(problem, block)?.solve(&settings)?;
     if out.proven {
         return Ok(out);
     }

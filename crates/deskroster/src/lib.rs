@@ -13,6 +13,7 @@ mod columns;
 pub mod curtois;
 pub mod explain;
 mod formulate;
+mod greedy;
 pub mod input;
 pub mod model;
 pub mod output;

@@ -348,3 +348,31 @@ pub(crate) fn greedy(pb: &Problem, block: &Block) -> Option<Vec<Shift>> {
     }
     Some(chosen)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{generate, SynthSpec};
+
+    #[test]
+    fn greedy_rosters_break_no_hard_rule_and_fill_holes() {
+        for seed in 1..4 {
+            let p = generate(&SynthSpec { people: 8, desks: 2, weeks: 1, seed, term_budgets: true });
+            let block = Block { days: (0..7).collect(), ..Block::default() };
+            let shifts = greedy(&p, &block).expect("a warm start");
+            let roster = crate::model::Roster::new(shifts);
+            let report = crate::check::check(&p, &roster);
+            assert!(report.violations.is_empty(), "seed {seed}: {:?}", report.violations);
+            // Greedy is not optimal, but it must be far better than an empty roster.
+            let empty = crate::check::check(&p, &crate::model::Roster::default());
+            assert!(report.penalties.total() < empty.penalties.total() / 2.0, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn no_warm_start_where_the_greedy_does_not_apply() {
+        let p = generate(&SynthSpec { people: 3, desks: 1, weeks: 1, seed: 1, term_budgets: false });
+        let block = Block { days: (0..7).collect(), base: Some(Vec::new()), ..Block::default() };
+        assert!(greedy(&p, &block).is_none());
+    }
+}

@@ -41,6 +41,7 @@ fn sample() -> Problem {
 
 fn options(gap: f64) -> SolveOptions {
     SolveOptions {
+        warm_start: std::env::var_os("WARM_START").is_some(),
         gap,
         ..SolveOptions::default()
     }

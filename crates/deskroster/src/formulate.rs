@@ -59,6 +59,8 @@ pub(crate) struct BlockSettings {
     pub threads: u32,
     pub initial: Option<Vec<Shift>>,
     pub export: Option<std::path::PathBuf>,
+    /// Start HiGHS from the greedy roster (see `SolveOptions::warm_start`).
+    pub warm_start: bool,
 }
 
 /// The outcome of one block.
@@ -1248,7 +1250,7 @@ pub(crate) fn solve_block(
     settings: &BlockSettings,
 ) -> Result<BlockOutcome, BlockError> {
     let mut settings = settings.clone();
-    if settings.initial.is_none() && std::env::var_os("DESKROSTER_NO_WARM_START").is_none() {
+    if settings.initial.is_none() && settings.warm_start {
         settings.initial = crate::greedy::greedy(problem, block);
     }
     let out = formulate(problem, block)?.solve(&settings)?;
@@ -1265,6 +1267,7 @@ pub(crate) fn solve_block(
         gap: 0.0,
         initial: None,
         export: None,
+        warm_start: false,
         ..settings.clone()
     };
     let eval = formulate(problem, &exact)?.solve(&fixed)?;
@@ -1285,6 +1288,7 @@ pub(crate) fn export(problem: &Problem, block: &Block, path: &Path) -> Result<()
         threads: 1,
         initial: None,
         export: Some(path.to_path_buf()),
+        warm_start: false,
     };
     // HiGHS writes the file before it starts; with no time to search, any status is fine once
     // the file is there.

@@ -456,28 +456,3 @@ mod tests {
         assert!(greedy(&p, &block).is_none());
     }
 }
-#[cfg(test)]
-mod debug_tests {
-    #[test]
-    #[ignore]
-    fn debug_large_week() {
-        use crate::synth::{generate, SynthSpec};
-        let p = generate(&SynthSpec {
-            people: 60,
-            desks: 4,
-            weeks: 1,
-            seed: 1,
-            term_budgets: false,
-        });
-        let block = crate::formulate::Block {
-            days: (0..7).collect(),
-            ..Default::default()
-        };
-        let r = crate::model::Roster::new(super::greedy(&p, &block).unwrap());
-        let rep = crate::check::check(&p, &r);
-        println!("{:?}", rep.penalties);
-        for s in rep.shortfalls.iter().take(15) {
-            println!("{}", crate::output::describe_shortfall(&p, s));
-        }
-    }
-}

@@ -36,6 +36,10 @@ pub struct SolveOptions {
     pub no_decompose: bool,
     /// Write the whole-horizon integer program to this file (`.mps` or `.lp`) before solving.
     pub export_model: Option<PathBuf>,
+    /// Experimental: start each week from a greedy roster that HiGHS completes. It halved the
+    /// generated large case, but HiGHS's completion of partial starts gave non-optimal results
+    /// in repairs, so it is off by default (DESIGN.md).
+    pub warm_start: bool,
 }
 
 impl Default for SolveOptions {
@@ -46,6 +50,7 @@ impl Default for SolveOptions {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get() as u32),
             no_decompose: false,
             export_model: None,
+            warm_start: false,
         }
     }
 }
@@ -475,6 +480,7 @@ pub fn solve_with_progress(
         threads: 1,
         initial: None,
         export: None,
+        warm_start: options.warm_start,
     };
     let solved = run_blocks(
         problem,
@@ -597,6 +603,7 @@ pub fn solve_with_progress(
                 threads: 1,
                 initial: None,
                 export: None,
+                warm_start: options.warm_start,
             };
             let redone = run_blocks(
                 problem,

@@ -128,6 +128,7 @@ fn main() {
             threads,
             no_decompose: true,
             export_model: None,
+            warm_start: false,
         };
         let t0 = Instant::now();
         let result = solve(&problem, &opts);

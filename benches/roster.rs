@@ -61,6 +61,11 @@ fn solve_and_report(name: &str, p: &Problem, gap: f64) -> Roster {
         .filter(|x| deskroster::output::is_hole(p, x))
         .count();
     let distinct = s.blocks.iter().filter(|b| !b.reused).count();
+    let name = if std::env::var_os("WARM_START").is_some() {
+        format!("{name} [warm start]")
+    } else {
+        name.to_string()
+    };
     println!(
         "{name}: {secs:.2} s wall, {} shifts, objective {:.2}, bound {:.2}, gap {:.3}%, proven {}, {} blocks ({} distinct), holes {}, checker total {:.2}, peak {:.0} MiB",
         s.roster.shifts.len(),

@@ -638,7 +638,7 @@ fn verdict(p: &Problem, roster: &Roster, gap: &Gap, person: usize) -> Verdict {
                 missing: Vec::new(),
             };
         }
-        if best.as_ref().map_or(true, |b| reasons.len() < b.len()) {
+        if best.as_ref().is_none_or(|b| reasons.len() < b.len()) {
             best = Some(reasons);
         }
     }
@@ -959,7 +959,7 @@ pub fn smallest_relaxation(problem: &Problem, roster: &Roster, gap: &Gap) -> Opt
             let rank = (v.missing.len(), r.total_minutes(), name);
             if best
                 .as_ref()
-                .map_or(true, |(m, t, n, _)| rank < (*m, *t, n.clone()))
+                .is_none_or(|(m, t, n, _)| rank < (*m, *t, n.clone()))
             {
                 best = Some((rank.0, rank.1, rank.2, r));
             }

@@ -50,15 +50,18 @@ pub fn solve_outputs(
     ])
 }
 
-fn csv_string(rows: Vec<Vec<String>>) -> std::io::Result<String> {
+/// CSV bytes of `rows` (the first is the header), every field neutralised with [`csv_safe`].
+pub(crate) fn csv_bytes(rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.write_record(r.iter().map(|s| csv_safe(s).into_owned()))?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| std::io::Error::other(e.to_string()))
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+fn csv_string(rows: Vec<Vec<String>>) -> std::io::Result<String> {
+    String::from_utf8(csv_bytes(rows)?).map_err(|e| std::io::Error::other(e.to_string()))
 }
 
 /// `coverage.csv`: one row per desk and open slot: min, target, max, assigned, shortfall.

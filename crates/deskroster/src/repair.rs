@@ -21,8 +21,7 @@ use crate::check::{check, fmt_duration, Shortfall, Violation};
 use crate::explain::{explain, rank_candidates, smallest_relaxation, Gap, Reason, Relaxation};
 use crate::formulate::{solve_block, Block, BlockSettings, ChangeWeights};
 use crate::model::{Minute, Problem, Roster, Shift, SolveSummary, TimeRange};
-use crate::output::{describe_shortfall, is_hole, OutputFile};
-use crate::roster_csv::csv_safe;
+use crate::output::{csv_bytes, describe_shortfall, is_hole, OutputFile};
 use crate::solve::{SolveError, SolveOptions};
 
 /// Settings of a repair.
@@ -584,15 +583,6 @@ fn calls(problem: &Problem, base: &Roster, changes: &[Change]) -> Vec<Call> {
     out
 }
 
-fn csv_rows(rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.write_record(r.iter().map(|s| csv_safe(s).into_owned()))?;
-    }
-    w.into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))
-}
-
 /// `changes.csv`, `conflicts.md` and `conflicts.csv` of a repair.
 ///
 /// # Errors
@@ -620,7 +610,7 @@ pub fn outputs(problem: &Problem, rep: &Repair) -> std::io::Result<Vec<OutputFil
             c.kind.as_str().to_string(),
         ]);
     }
-    let changes = csv_rows(rows)?;
+    let changes = csv_bytes(rows)?;
 
     let mut md = String::new();
     let _ = writeln!(md, "# Sick-call repair: {}\n", problem.name);
@@ -727,7 +717,7 @@ pub fn outputs(problem: &Problem, rep: &Repair) -> std::io::Result<Vec<OutputFil
         },
         OutputFile {
             name: "conflicts.csv".into(),
-            contents: csv_rows(crows)?,
+            contents: csv_bytes(crows)?,
         },
     ])
 }

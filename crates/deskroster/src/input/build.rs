@@ -60,7 +60,7 @@ impl DayFilter {
             && self
                 .ranges
                 .as_ref()
-                .map_or(true, |rs| rs.iter().any(|(a, b)| *a <= d && d <= *b))
+                .is_none_or(|rs| rs.iter().any(|(a, b)| *a <= d && d <= *b))
     }
 }
 

@@ -24,3 +24,8 @@ pub mod solve;
 pub mod synth;
 
 pub use model::{Problem, Roster, Shift, TimeRange};
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

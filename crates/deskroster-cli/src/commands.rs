@@ -89,18 +89,20 @@ pub struct SolverArgs {
     /// Accept a roster proven within this relative gap of optimal (0.0001 = 0.01%).
     #[arg(long, default_value_t = 1e-4, value_name = "FRACTION")]
     gap: f64,
-    /// Solver threads.
-    #[arg(long, default_value_t = 1)]
-    threads: u32,
+    /// Weeks solved at the same time, one solver thread each [default: the number of cores].
+    /// The roster does not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    threads: Option<u32>,
 }
 
 impl SolverArgs {
     fn options(&self) -> SolveOptions {
+        let default = SolveOptions::default();
         SolveOptions {
             time_limit: self.time_limit,
             gap: self.gap,
-            threads: self.threads,
-            ..SolveOptions::default()
+            threads: self.threads.unwrap_or(default.threads),
+            ..default
         }
     }
 }

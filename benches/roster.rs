@@ -145,8 +145,6 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     let wants = |n: &str| args.is_empty() || args.iter().any(|a| a == n);
-    let _ = NaiveDate::MIN;
-    let _ = TimeRange::new(0, 1);
     if wants("sample") || wants("check") || wants("sick-day") || wants("sick-week") {
         let p = sample();
         let roster = solve_and_report("sample (gap 0.5%)", &p, 0.005);

@@ -595,7 +595,7 @@ pub struct CoverArgs {
     out: Option<PathBuf>,
 }
 
-pub fn cover(a: CoverArgs, quiet: bool) -> Outcome {
+pub fn cover(a: CoverArgs, _quiet: bool) -> Outcome {
     let term = load(&a.term)?;
     let p = &term.problem;
     let day = p.day_index(a.date).ok_or_else(|| {
@@ -651,7 +651,6 @@ pub fn cover(a: CoverArgs, quiet: bool) -> Outcome {
             );
         }
     }
-    let _ = quiet;
     Ok(Exit::Ok)
 }
 

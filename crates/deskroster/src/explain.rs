@@ -221,13 +221,6 @@ pub enum Reason {
     },
 }
 
-fn date_of(p: &Problem, day: usize) -> String {
-    p.days.get(day).map_or_else(
-        || format!("day #{day}"),
-        |d| d.format("%a %Y-%m-%d").to_string(),
-    )
-}
-
 fn name_of(list: &[String], i: usize, what: &str) -> String {
     list.get(i)
         .cloned()
@@ -313,7 +306,7 @@ impl Reason {
                     "would break the {} rest {side} the {} {what} on {} (only {})",
                     d(*required),
                     fmt_minute(*at),
-                    date_of(p, *other_day),
+                    p.day_label(*other_day),
                     d(*rest_minutes)
                 )
             }
@@ -352,7 +345,10 @@ impl Reason {
                     .map_or("template", |t| t.name.as_str())
             ),
             Reason::Succession { other_day } => {
-                format!("forbidden shift succession with {}", date_of(p, *other_day))
+                format!(
+                    "forbidden shift succession with {}",
+                    p.day_label(*other_day)
+                )
             }
             Reason::OffGrid => "the time is off the slot grid".into(),
             Reason::Other { message, .. } => message.clone(),
@@ -902,7 +898,7 @@ impl Relaxation {
         format!(
             "raising {who}'s {caps} covers {} on {} {}",
             desk_name(p, self.gap.desk),
-            date_of(p, self.gap.day),
+            p.day_label(self.gap.day),
             self.gap.time
         )
     }

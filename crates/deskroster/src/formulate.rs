@@ -262,7 +262,6 @@ impl<'a> Builder<'a> {
                     .map(move |t| (s.person, s.desk, s.day, t))
             })
             .collect();
-        let base_shifts: HashSet<Shift> = self.block.base.iter().flatten().copied().collect();
         let change = self.block.change;
 
         // Columns: binary variables with their own costs (shift count, preferences, changes).
@@ -755,8 +754,7 @@ impl<'a> Builder<'a> {
         if self.block.base.is_some() && change.per_person > 0.0 {
             for p in 0..pb.people.len() {
                 let mut rows = Vec::new();
-                for (&(pp, d), idx) in by_person_day.range((p, 0)..(p + 1, 0)) {
-                    let _ = pp;
+                for (&(_, d), idx) in by_person_day.range((p, 0)..(p + 1, 0)) {
                     let mut times: Vec<Minute> = idx
                         .iter()
                         .flat_map(|&i| {
@@ -796,8 +794,6 @@ impl<'a> Builder<'a> {
                     }
                     rows.push(e);
                 }
-                // Identical base shifts never change a person.
-                let _ = &base_shifts;
                 if rows.is_empty() {
                     continue;
                 }

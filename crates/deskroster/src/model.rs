@@ -473,6 +473,14 @@ impl Problem {
         self.desks.iter().position(|d| d.name == name)
     }
 
+    /// A day for messages: `"Wed 2027-02-03"` (or `"day #N"` for an index outside the horizon).
+    pub fn day_label(&self, day: usize) -> String {
+        self.days.get(day).map_or_else(
+            || format!("day #{day}"),
+            |d| d.format("%a %Y-%m-%d").to_string(),
+        )
+    }
+
     /// Index of a day by date.
     pub fn day_index(&self, date: NaiveDate) -> Option<usize> {
         let first = *self.days.first()?;

@@ -144,13 +144,6 @@ pub fn hours_csv(problem: &Problem, roster: &Roster) -> std::io::Result<String> 
     csv_string(rows)
 }
 
-fn day_label(problem: &Problem, day: usize) -> String {
-    problem.days.get(day).map_or_else(
-        || format!("day {day}"),
-        |d| d.format("%a %Y-%m-%d").to_string(),
-    )
-}
-
 fn desk_name(problem: &Problem, desk: usize) -> &str {
     problem.desks.get(desk).map_or("?", |d| d.name.as_str())
 }
@@ -178,7 +171,7 @@ pub fn describe_shortfall(problem: &Problem, s: &Shortfall) -> String {
     format!(
         "{}, {} {}: {what}",
         desk_name(problem, s.desk),
-        day_label(problem, s.day),
+        problem.day_label(s.day),
         s.time
     )
 }
@@ -215,16 +208,14 @@ pub fn why_not_lines(problem: &Problem, roster: &Roster, s: &Shortfall) -> Vec<S
         if !person.may_staff(s.desk) {
             continue;
         }
-        if let ShortfallKind::Requirement(r) = s.kind {
-            if !v.missing.is_empty() {
-                continue;
-            }
-            let _ = r;
+        // For a staff-mix shortfall, only people who would count towards it are qualified.
+        if matches!(s.kind, ShortfallKind::Requirement(_)) && !v.missing.is_empty() {
+            continue;
         }
         let text = match &v.proposal {
             Some(p) => format!(
                 "could work {} {} (only by making the roster worse elsewhere)",
-                day_label(problem, p.shift.day),
+                problem.day_label(p.shift.day),
                 p.shift.time
             ),
             None => v

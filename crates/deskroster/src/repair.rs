@@ -17,7 +17,7 @@ use std::time::Instant;
 use chrono::{NaiveDateTime, Timelike};
 use serde::Serialize;
 
-use crate::check::{check, fmt_duration, Shortfall, Violation};
+use crate::check::{check, Shortfall, Violation};
 use crate::explain::{explain, rank_candidates, smallest_relaxation, Gap, Reason, Relaxation};
 use crate::formulate::{solve_block, Block, BlockSettings, ChangeWeights};
 use crate::model::{Minute, Problem, Roster, Shift, SolveSummary, TimeRange};
@@ -285,11 +285,8 @@ pub fn repair(
     days.retain(|&d| d >= earliest.0);
 
     let mut best = solve_window(problem, current, &kept, &history, &days, earliest, options)?;
-    let holes_left = holes_of(problem, &best.0)
-        .iter()
-        .filter(|h| days.contains(&h.day))
-        .count();
-    if holes_left > 0 {
+    let mut holes_after = holes_of(problem, &best.0);
+    if holes_after.iter().any(|h| days.contains(&h.day)) {
         // Widen to the whole weeks: someone's weekly cap may be freed by moving another day.
         let weeks: BTreeSet<usize> = days.iter().map(|&d| problem.week_of(d)).collect();
         let wide: BTreeSet<usize> = (0..problem.days.len())
@@ -298,6 +295,7 @@ pub fn repair(
         if wide.len() > days.len() {
             let alt = solve_window(problem, current, &kept, &history, &wide, earliest, options)?;
             if alt.1 + 1e-9 < best.1 {
+                holes_after = holes_of(problem, &alt.0);
                 best = alt;
                 days = wide;
             }
@@ -306,7 +304,7 @@ pub fn repair(
     let (roster, objective, bound, proven) = best;
 
     let changes = diff(current, &roster);
-    let holes: Vec<Hole> = holes_of(problem, &roster)
+    let holes: Vec<Hole> = holes_after
         .into_iter()
         .filter(|h| (h.day, h.time.end) > earliest)
         .map(|h| {
@@ -505,13 +503,6 @@ fn name(problem: &Problem, p: usize) -> &str {
     problem.people.get(p).map_or("?", |x| x.name.as_str())
 }
 
-fn day_label(problem: &Problem, d: usize) -> String {
-    problem.days.get(d).map_or_else(
-        || format!("day {d}"),
-        |x| x.format("%a %Y-%m-%d").to_string(),
-    )
-}
-
 /// Whom to call: every person who gains hours, earliest first, with why they were chosen and
 /// the next people to try if they do not answer.
 fn calls(problem: &Problem, base: &Roster, changes: &[Change]) -> Vec<Call> {
@@ -558,17 +549,17 @@ fn calls(problem: &Problem, base: &Roster, changes: &[Change]) -> Vec<Call> {
         let what = match (c.kind, c.before) {
             (ChangeKind::Extended, Some(b)) => format!(
                 "extend {} {} to {} at {desk}",
-                day_label(problem, c.day),
+                problem.day_label(c.day),
                 b,
                 after
             ),
             (ChangeKind::Moved, Some(b)) => format!(
                 "move {} {} to {} at {desk}",
-                day_label(problem, c.day),
+                problem.day_label(c.day),
                 b,
                 after
             ),
-            _ => format!("work {} {} at {desk}", day_label(problem, c.day), after),
+            _ => format!("work {} {} at {desk}", problem.day_label(c.day), after),
         };
         let mut text = format!("{}: {what} — {why}", name(problem, c.person));
         if !others.is_empty() {
@@ -705,7 +696,6 @@ pub fn outputs(problem: &Problem, rep: &Repair) -> std::io::Result<Vec<OutputFil
         rep.window.len(),
         rep.summary.seconds
     );
-    let _ = fmt_duration;
     Ok(vec![
         OutputFile {
             name: "changes.csv".into(),

@@ -346,7 +346,6 @@ fn run_blocks(
     jobs: &[Block],
     settings: &BlockSettings,
     workers: u32,
-    start: Instant,
     deadline: Option<Instant>,
     progress: &mut dyn FnMut(usize, usize, f64, f64, String),
 ) -> Result<Vec<(BlockOutcome, f64)>, SolveError> {
@@ -358,7 +357,6 @@ fn run_blocks(
     let (tx, rx) = mpsc::channel::<(usize, Result<(BlockOutcome, f64), SolveError>)>();
     let mut results: Vec<Option<Result<(BlockOutcome, f64), SolveError>>> =
         (0..n).map(|_| None).collect();
-    let _ = start;
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
@@ -487,7 +485,6 @@ pub fn solve_with_progress(
         &jobs,
         &settings,
         options.threads,
-        start,
         deadline,
         &mut |done, n, objective, bound, stage| {
             progress(&Progress {
@@ -610,7 +607,6 @@ pub fn solve_with_progress(
                 &jobs,
                 &settings,
                 options.threads,
-                start,
                 deadline,
                 &mut |done, n, _, _, stage| {
                     progress(&Progress {

@@ -10,10 +10,9 @@
 use std::path::Path;
 use std::time::Instant;
 
-use chrono::NaiveDate;
 use deskroster::check::check;
 use deskroster::input::load_term;
-use deskroster::model::{Problem, Roster, TimeRange};
+use deskroster::model::{Problem, Roster};
 use deskroster::repair::{repair, RepairOptions};
 use deskroster::solve::{solve, SolveOptions};
 use deskroster::synth::{generate, SynthSpec};

@@ -769,7 +769,7 @@ fn bad_input_cannot_hurt_an_existing_roster() {
 fn assert_no_formula_cells(f: &Fixture, dir: &str) -> usize {
     let mut checked = 0;
     for (path, bytes) in f.snapshot() {
-        if !path.starts_with(dir) || path.extension().map_or(true, |e| e != "csv") {
+        if !path.starts_with(dir) || path.extension().is_none_or(|e| e != "csv") {
             continue;
         }
         let text = String::from_utf8(bytes).expect("CSV is UTF-8");

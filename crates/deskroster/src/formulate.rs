@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use good_lp::solvers::highs::highs;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
@@ -49,6 +50,9 @@ pub(crate) struct Block {
     pub earliest: Option<(usize, Minute)>,
     /// Only the pinned shifts are columns: evaluates a fixed roster exactly.
     pub only_pinned: bool,
+    /// (person, day) pairs whose only columns are their pinned shifts: the part of the roster a
+    /// large-neighbourhood search keeps while it re-solves the rest.
+    pub frozen: HashSet<(usize, usize)>,
 }
 
 /// Solver settings for one block.
@@ -61,6 +65,9 @@ pub(crate) struct BlockSettings {
     pub export: Option<std::path::PathBuf>,
     /// Start HiGHS from the greedy roster (see `SolveOptions::warm_start`).
     pub warm_start: bool,
+    /// Under a time limit, give the full model part of the time and improve its roster with a
+    /// large-neighbourhood search for the rest (see `lns`).
+    pub lns: bool,
 }
 
 /// The outcome of one block.
@@ -171,11 +178,12 @@ impl<'a> Builder<'a> {
         let pinned: HashSet<Shift> = self.block.pinned.iter().copied().collect();
         for person in 0..pb.people.len() {
             for &day in &self.block.days {
-                let mut cols = if self.block.only_pinned {
-                    Vec::new()
-                } else {
-                    person_day_columns(pb, person, day)
-                };
+                let mut cols =
+                    if self.block.only_pinned || self.block.frozen.contains(&(person, day)) {
+                        Vec::new()
+                    } else {
+                        person_day_columns(pb, person, day)
+                    };
                 // Pinned shifts are columns even when a hand edit made them irregular.
                 for s in self
                     .block
@@ -908,7 +916,8 @@ impl<'a> Builder<'a> {
         }
 
         // `fairness`: convex cost of each person's weekly count per category.
-        let cats: [(f64, &dyn Fn(&Shift) -> bool); 3] = [
+        type Category<'c> = (f64, &'c dyn Fn(&Shift) -> bool);
+        let cats: [Category; 3] = [
             (w.fair_evenings, &|s: &Shift| pb.is_evening(&s.time)),
             (w.fair_weekends, &|s: &Shift| pb.is_weekend(s.day)),
             (w.fair_closings, &|s: &Shift| pb.is_closing(s)),
@@ -997,6 +1006,7 @@ impl<'a> Builder<'a> {
             rows: self.rows,
             cols: self.cols,
             x: self.x_index,
+            first_day: self.block.days.first().copied().unwrap_or(0),
         })
     }
 }
@@ -1108,6 +1118,8 @@ pub(crate) struct Formulation {
     cols: Vec<Column>,
     /// Column number in the solver of each shift column.
     x: Vec<usize>,
+    /// First day of the block (names dumped models).
+    first_day: usize,
 }
 
 /// Builds the model of one block.
@@ -1165,6 +1177,25 @@ impl Formulation {
         }
         let _ = model.try_set_option("threads", settings.threads.max(1) as i32);
         let _ = model.try_set_option("random_seed", 0);
+        // Developer hook: every block's model as `DIR/block-<first day>.mps`.
+        if let Ok(dir) = std::env::var("DESKROSTER_DUMP_MODELS") {
+            let path = Path::new(&dir).join(format!("block-{:03}.mps", self.first_day));
+            let _ = model.try_set_option("write_model_to_file", true);
+            let _ = model.try_set_option("write_model_file", path.to_string_lossy().as_ref());
+            let names: String = self
+                .cols
+                .iter()
+                .zip(&self.x)
+                .map(|(c, v)| {
+                    let s = &c.shift;
+                    format!(
+                        "{v} {} {} {} {} {}\n",
+                        s.person, s.desk, s.day, s.time.start, s.time.end
+                    )
+                })
+                .collect();
+            let _ = std::fs::write(path.with_extension("cols"), names);
+        }
         if let Some(path) = &settings.export {
             let _ = model.try_set_option("write_model_to_file", true);
             let _ = model.try_set_option("write_model_file", path.to_string_lossy().as_ref());
@@ -1202,6 +1233,8 @@ impl Formulation {
                     rows: nrows,
                 })
             }
+            // A time limit that expires inside presolve leaves the status unset.
+            S::NotSet if settings.time_limit.is_some() => return Err(BlockError::NoSolution),
             other => return Err(BlockError::Solver(format!("HiGHS status {other:?}"))),
         }
         if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
@@ -1237,6 +1270,9 @@ impl Formulation {
     }
 }
 
+/// Share of a block's time limit the full model gets before the large-neighbourhood search.
+pub(crate) const LNS_FULL_SHARE: f64 = 0.2;
+
 /// Solves a block. When the search stops before proving optimality, the roster found is
 /// re-evaluated with every shift fixed, so that the objective is exactly its cost (a stopped
 /// MIP may hand back slack variables above their minimum).
@@ -1249,12 +1285,62 @@ pub(crate) fn solve_block(
     if settings.initial.is_none() && settings.warm_start {
         settings.initial = crate::greedy::greedy(problem, block);
     }
-    let out = formulate(problem, block)?.solve(&settings)?;
+    let out = match settings.time_limit.filter(|_| settings.lns) {
+        Some(limit) => {
+            let deadline = Instant::now() + Duration::from_secs_f64(limit.max(0.0));
+            let first = BlockSettings {
+                time_limit: Some(limit * LNS_FULL_SHARE),
+                ..settings.clone()
+            };
+            match formulate(problem, block)?.solve(&first) {
+                Ok(out) if out.proven => return Ok(out),
+                Ok(out) => {
+                    // A search stopped by its limit may overstate (or, within tolerances,
+                    // understate) its roster's cost: start from the exact value.
+                    let exact = evaluate(problem, block, &settings, &out.shifts)?;
+                    let start = BlockOutcome {
+                        objective: exact,
+                        ..out
+                    };
+                    crate::lns::improve(problem, block, &settings, start, deadline)
+                }
+                // No roster yet: the full model keeps the rest of the time.
+                Err(BlockError::NoSolution) => {
+                    let rest = BlockSettings {
+                        time_limit: Some(
+                            deadline
+                                .saturating_duration_since(Instant::now())
+                                .as_secs_f64(),
+                        ),
+                        ..settings.clone()
+                    };
+                    formulate(problem, block)?.solve(&rest)?
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        None => formulate(problem, block)?.solve(&settings)?,
+    };
     if out.proven {
         return Ok(out);
     }
+    let objective = evaluate(problem, block, &settings, &out.shifts)?;
+    Ok(BlockOutcome {
+        objective,
+        bound: out.bound.min(objective),
+        ..out
+    })
+}
+
+/// The exact cost of a roster of the block: the model with only those shifts as columns.
+fn evaluate(
+    problem: &Problem,
+    block: &Block,
+    settings: &BlockSettings,
+    shifts: &[Shift],
+) -> Result<f64, BlockError> {
     let exact = Block {
-        pinned: out.shifts.clone(),
+        pinned: shifts.to_vec(),
         only_pinned: true,
         ..block.clone()
     };
@@ -1264,14 +1350,10 @@ pub(crate) fn solve_block(
         initial: None,
         export: None,
         warm_start: false,
+        lns: false,
         ..settings.clone()
     };
-    let eval = formulate(problem, &exact)?.solve(&fixed)?;
-    Ok(BlockOutcome {
-        objective: eval.objective,
-        bound: out.bound.min(eval.objective),
-        ..out
-    })
+    Ok(formulate(problem, &exact)?.solve(&fixed)?.objective)
 }
 
 /// Writes the model of a block in MPS or LP format (by the file's extension) without solving it.
@@ -1285,6 +1367,7 @@ pub(crate) fn export(problem: &Problem, block: &Block, path: &Path) -> Result<()
         initial: None,
         export: Some(path.to_path_buf()),
         warm_start: false,
+        lns: false,
     };
     // HiGHS writes the file before it starts; with no time to search, any status is fine once
     // the file is there.

@@ -15,6 +15,7 @@ pub mod explain;
 mod formulate;
 mod greedy;
 pub mod input;
+mod lns;
 pub mod model;
 pub mod output;
 pub mod publish;

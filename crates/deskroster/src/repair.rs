@@ -396,6 +396,7 @@ fn solve_window(
         earliest: Some(earliest),
         weekend_off: Vec::new(),
         only_pinned: false,
+        frozen: Default::default(),
     };
     let settings = BlockSettings {
         time_limit: options.solve.time_limit,
@@ -407,6 +408,7 @@ fn solve_window(
         initial: None,
         export: None,
         warm_start: false,
+        lns: false,
     };
     let what = crate::solve::describe_days(problem, &block.days);
     let out = solve_block(problem, &block, &settings).map_err(|e| match e {

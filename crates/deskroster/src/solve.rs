@@ -479,6 +479,9 @@ pub fn solve_with_progress(
         initial: None,
         export: None,
         warm_start: options.warm_start,
+        // Alone, a block may spend its time limit on a search around its roster; blocks solved
+        // side by side keep the whole limit for the full model.
+        lns: jobs.len() == 1,
     };
     let solved = run_blocks(
         problem,
@@ -601,6 +604,7 @@ pub fn solve_with_progress(
                 initial: None,
                 export: None,
                 warm_start: options.warm_start,
+                lns: false,
             };
             let redone = run_blocks(
                 problem,

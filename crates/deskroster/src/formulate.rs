@@ -1130,6 +1130,20 @@ pub(crate) fn formulate(problem: &Problem, block: &Block) -> Result<Formulation,
 impl Formulation {
     /// Solves with HiGHS and reads back the chosen shifts.
     pub(crate) fn solve(self, settings: &BlockSettings) -> Result<BlockOutcome, BlockError> {
+        self.run(settings, false)
+    }
+
+    /// The optimum of the LP relaxation: a lower bound on the block's cost.
+    pub(crate) fn lp_bound(self, settings: &BlockSettings) -> Result<f64, BlockError> {
+        let out = self.run(settings, true)?;
+        if out.proven {
+            Ok(out.objective)
+        } else {
+            Err(BlockError::NoSolution)
+        }
+    }
+
+    fn run(self, settings: &BlockSettings, relaxation: bool) -> Result<BlockOutcome, BlockError> {
         let ncols = self.cols.len();
         let nrows = self.rows.len();
         let initial: Option<Vec<(usize, f64)>> = settings.initial.as_ref().map(|init| {
@@ -1171,6 +1185,9 @@ impl Formulation {
             }
         }
         let set = |m: &mut highs::Model, k: &str, v: f64| m.try_set_option(k, v).is_ok();
+        if relaxation {
+            let _ = model.try_set_option("solve_relaxation", true);
+        }
         set(&mut model, "mip_rel_gap", settings.gap);
         if let Some(t) = settings.time_limit {
             set(&mut model, "time_limit", t.max(0.0));
@@ -1285,6 +1302,11 @@ pub(crate) fn solve_block(
     if settings.initial.is_none() && settings.warm_start {
         settings.initial = crate::greedy::greedy(problem, block);
     }
+    if settings.time_limit.is_none() && settings.initial.is_none() {
+        if let Some(out) = heuristic_first(problem, block, &settings)? {
+            return Ok(out);
+        }
+    }
     let out = match settings.time_limit.filter(|_| settings.lns) {
         Some(limit) => {
             let deadline = Instant::now() + Duration::from_secs_f64(limit.max(0.0));
@@ -1302,7 +1324,8 @@ pub(crate) fn solve_block(
                         objective: exact,
                         ..out
                     };
-                    crate::lns::improve(problem, block, &settings, start, deadline)
+                    let stop = crate::lns::Stop::Deadline(deadline);
+                    crate::lns::improve(problem, block, &settings, start, stop)
                 }
                 // No roster yet: the full model keeps the rest of the time.
                 Err(BlockError::NoSolution) => {
@@ -1330,6 +1353,68 @@ pub(crate) fn solve_block(
         bound: out.bound.min(objective),
         ..out
     })
+}
+
+/// Rounds of large-neighbourhood search tried before the full model, without improvement.
+const HEURISTIC_STALL: u32 = 6;
+
+/// The cheap path to a proof: the LP relaxation's bound, a greedy roster, and a deterministic
+/// large-neighbourhood search from it. When the roster comes within the gap of the bound, the
+/// block is solved without its full integer program (on the generated large term, the integer
+/// program spends most of its time looking for a roster of cost equal to the LP bound). `None`
+/// when the greedy does not apply or the search stalls short of the bound: the caller then solves
+/// the full model.
+fn heuristic_first(
+    problem: &Problem,
+    block: &Block,
+    settings: &BlockSettings,
+) -> Result<Option<BlockOutcome>, BlockError> {
+    let Some(start) = crate::greedy::greedy(problem, block) else {
+        return Ok(None);
+    };
+    let close = |objective: f64, bound: f64| {
+        objective - bound <= settings.gap * objective.abs().max(1e-9) + 1e-9
+    };
+    // A greedy roster that breaks a rule of this block (it does not know every rule) is no start.
+    let Ok(objective) = evaluate(problem, block, settings, &start) else {
+        return Ok(None);
+    };
+    let formulation = formulate(problem, block)?;
+    let (columns, rows) = (formulation.cols.len(), formulation.rows.len());
+    let bound = match formulation.lp_bound(settings) {
+        Ok(b) => b,
+        Err(BlockError::NoSolution) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let incumbent = BlockOutcome {
+        shifts: start,
+        objective,
+        bound: bound.min(objective),
+        proven: false,
+        columns,
+        rows,
+    };
+    let out = if close(objective, bound) {
+        incumbent
+    } else {
+        let stop = crate::lns::Stop::Stall {
+            rounds: HEURISTIC_STALL,
+            gap: settings.gap,
+        };
+        crate::lns::improve(problem, block, settings, incumbent, stop)
+    };
+    let Ok(objective) = evaluate(problem, block, settings, &out.shifts) else {
+        return Ok(None);
+    };
+    if !close(objective, bound) {
+        return Ok(None);
+    }
+    Ok(Some(BlockOutcome {
+        objective,
+        bound: bound.min(objective),
+        proven: true,
+        ..out
+    }))
 }
 
 /// The exact cost of a roster of the block: the model with only those shifts as columns.

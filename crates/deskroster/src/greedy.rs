@@ -132,6 +132,9 @@ impl<'a> State<'a> {
                 return false;
             }
         }
+        if pb.is_weekend(s.day) && block.weekend_off.get(s.person).copied().unwrap_or(false) {
+            return false;
+        }
         if let Some(Some(cap)) = block.caps.get(s.person) {
             if self.block_minutes[s.person] + m > *cap {
                 return false;

@@ -33,14 +33,25 @@ enum Part {
     Mixed(usize),
 }
 
-/// Improves `incumbent` until `deadline`. Returns the best roster found, with the objective HiGHS
+/// When the search stops.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Stop {
+    /// At this instant (the parts get time limits and adapt their size to how fast they solve).
+    Deadline(Instant),
+    /// After these many rounds in a row without improvement, or once the roster is within
+    /// `gap` of the bound. Parts are solved to optimality and grow after each round that does not
+    /// improve: the search is deterministic.
+    Stall { rounds: u32, gap: f64 },
+}
+
+/// Improves `incumbent` until `stop`. Returns the best roster found, with the objective HiGHS
 /// gave it (the caller re-evaluates it exactly) and the incumbent's bound.
 pub(crate) fn improve(
     problem: &Problem,
     block: &Block,
     settings: &BlockSettings,
     incumbent: BlockOutcome,
-    deadline: Instant,
+    stop: Stop,
 ) -> BlockOutcome {
     let people = problem.people.len();
     let days = block.days.len();
@@ -49,18 +60,29 @@ pub(crate) fn improve(
     }
     let mut best = incumbent;
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-    let mut by_people = (people / 5).clamp(2, people);
+    let mut by_people = (people / 5).max(2).min(people);
     let mut by_days = (days / 4).clamp(1, days);
     let mut round = 0u64;
-    let total = deadline
-        .saturating_duration_since(Instant::now())
-        .as_secs_f64()
-        / (1.0 - LNS_FULL_SHARE);
+    let (deadline, stall_limit, gap) = match stop {
+        Stop::Deadline(d) => (Some(d), u32::MAX, 0.0),
+        Stop::Stall { rounds, gap } => (None, rounds, gap),
+    };
+    let total = deadline.map_or(0.0, |d| {
+        d.saturating_duration_since(Instant::now()).as_secs_f64() / (1.0 - LNS_FULL_SHARE)
+    });
+    let mut stalled = 0u32;
+    // Deterministic mode: at most this many people or days free at once.
+    let (most_people, most_days) = ((people / 3).max(4).min(people), (days / 2).max(1));
+    if deadline.is_none() {
+        by_people = by_people.min(most_people);
+        by_days = by_days.min(most_days);
+    }
     loop {
-        let left = deadline
-            .saturating_duration_since(Instant::now())
-            .as_secs_f64();
-        if left < 0.2 || best.objective <= best.bound + 1e-9 {
+        let left = deadline.map_or(f64::INFINITY, |d| {
+            d.saturating_duration_since(Instant::now()).as_secs_f64()
+        });
+        let done = best.objective - best.bound <= gap * best.objective.abs() + 1e-9;
+        if left < 0.2 || done || stalled >= stall_limit {
             break;
         }
         round += 1;
@@ -86,9 +108,9 @@ pub(crate) fn improve(
             frozen,
             ..block.clone()
         };
-        let limit = left.min((total * PART_SHARE).max(1.0));
+        let limit = deadline.map(|_| left.min((total * PART_SHARE).max(1.0)));
         let st = BlockSettings {
-            time_limit: Some(limit),
+            time_limit: limit,
             gap: 0.0,
             initial: None,
             export: None,
@@ -98,7 +120,7 @@ pub(crate) fn improve(
         let t0 = Instant::now();
         let result = formulate(problem, &sub).and_then(|f| f.solve(&st));
         let took = t0.elapsed().as_secs_f64();
-        let quick = took < limit * 0.25;
+        let quick = limit.is_some_and(|l| took < l * 0.25);
         if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
             let found = result.as_ref().map_or(f64::NAN, |o| o.objective);
             eprintln!(
@@ -106,18 +128,33 @@ pub(crate) fn improve(
                 best.objective
             );
         }
-        match result {
+        let improved = match result {
             Ok(out) if out.objective < best.objective - 1e-6 => {
                 best = BlockOutcome {
                     shifts: out.shifts,
                     objective: out.objective,
                     ..best
                 };
+                true
             }
-            Ok(_) | Err(BlockError::NoSolution) => {}
+            Ok(_) | Err(BlockError::NoSolution) => false,
             // The parts never make the block infeasible (the incumbent is a solution of each);
             // a solver failure ends the search with what was found.
             Err(_) => break,
+        };
+        if deadline.is_none() {
+            // Deterministic: a part that brings nothing grows.
+            if improved {
+                stalled = 0;
+            } else {
+                stalled += 1;
+                match part {
+                    Part::People(n) => by_people = (n + 1).min(most_people),
+                    Part::Days(n) => by_days = (n + 1).min(most_days),
+                    Part::Mixed(_) => {}
+                }
+            }
+            continue;
         }
         // Parts that solve quickly grow; parts that hit the limit shrink.
         let grow = |n: usize| n + n.div_ceil(2);
@@ -241,7 +278,7 @@ mod tests {
             rows: 0,
         };
         let deadline = Instant::now() + Duration::from_secs(3);
-        let out = improve(&p, &block, &settings(), start, deadline);
+        let out = improve(&p, &block, &settings(), start, Stop::Deadline(deadline));
         let (checked, broken) = cost(&p, &out.shifts);
         assert_eq!(broken, 0, "the search broke a hard rule");
         assert!(out.objective < empty - 1.0, "no improvement on {empty}");

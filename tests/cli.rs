@@ -1458,5 +1458,20 @@ fn export_model_writes_an_integer_program() {
             "model.mps" => assert!(text.contains("ROWS") && text.contains("COLUMNS"), "{name}"),
             _ => assert!(text.contains("min") && text.contains("st"), "{name}"),
         }
+        // Next to it, what every shift column means.
+        let map = f.read("model.columns.csv");
+        let mut lines = map.lines();
+        assert_eq!(lines.next(), Some("column,person,desk,date,start,end"));
+        let first: Vec<&str> = lines.next().expect("a column").split(',').collect();
+        assert_eq!(first.len(), 6, "{first:?}");
+        assert!(
+            first[0].starts_with('c') && first[3].starts_with("20"),
+            "{first:?}"
+        );
+        assert!(
+            text.contains(first[0]),
+            "{} is not a column of {name}",
+            first[0]
+        );
     }
 }

@@ -1143,6 +1143,55 @@ impl Formulation {
         }
     }
 
+    /// One line per shift column, `column person desk day start end` (indices; minutes after
+    /// midnight): what the solver's columns c0, c1, ... of an exported model mean.
+    fn column_names(&self) -> String {
+        self.cols
+            .iter()
+            .zip(&self.x)
+            .map(|(c, v)| {
+                let s = &c.shift;
+                let t = s.time;
+                format!(
+                    "{v} {} {} {} {} {}\n",
+                    s.person, s.desk, s.day, t.start, t.end
+                )
+            })
+            .collect()
+    }
+
+    /// The shift columns as CSV with names: `column,person,desk,date,start,end`.
+    fn columns_csv(&self, problem: &Problem) -> String {
+        let mut out = String::from("column,person,desk,date,start,end\n");
+        for (c, v) in self.cols.iter().zip(&self.x) {
+            let s = &c.shift;
+            let field = |x: &str| {
+                if x.contains([',', '"', '\n']) {
+                    format!("\"{}\"", x.replace('"', "\"\""))
+                } else {
+                    x.to_string()
+                }
+            };
+            out.push_str(&format!(
+                "c{v},{},{},{},{},{}\n",
+                field(
+                    problem
+                        .people
+                        .get(s.person)
+                        .map_or("?", |p| p.name.as_str())
+                ),
+                field(problem.desks.get(s.desk).map_or("?", |d| d.name.as_str())),
+                problem
+                    .days
+                    .get(s.day)
+                    .map_or_else(String::new, |d| d.to_string()),
+                crate::model::fmt_minute(s.time.start),
+                crate::model::fmt_minute(s.time.end),
+            ));
+        }
+        out
+    }
+
     fn run(self, settings: &BlockSettings, relaxation: bool) -> Result<BlockOutcome, BlockError> {
         let ncols = self.cols.len();
         let nrows = self.rows.len();
@@ -1154,6 +1203,7 @@ impl Formulation {
                 .map(|(c, &v)| (v, if chosen.contains(&c.shift) { 1.0 } else { 0.0 }))
                 .collect()
         });
+        let names = std::env::var_os("DESKROSTER_DUMP_MODELS").map(|_| self.column_names());
         let mut problem = self.vars.minimise(self.objective).using(highs);
         for r in self.rows {
             problem.add_constraint(r);
@@ -1199,19 +1249,9 @@ impl Formulation {
             let path = Path::new(&dir).join(format!("block-{:03}.mps", self.first_day));
             let _ = model.try_set_option("write_model_to_file", true);
             let _ = model.try_set_option("write_model_file", path.to_string_lossy().as_ref());
-            let names: String = self
-                .cols
-                .iter()
-                .zip(&self.x)
-                .map(|(c, v)| {
-                    let s = &c.shift;
-                    format!(
-                        "{v} {} {} {} {} {}\n",
-                        s.person, s.desk, s.day, s.time.start, s.time.end
-                    )
-                })
-                .collect();
-            let _ = std::fs::write(path.with_extension("cols"), names);
+            if let Some(names) = &names {
+                let _ = std::fs::write(path.with_extension("cols"), names);
+            }
         }
         if let Some(path) = &settings.export {
             let _ = model.try_set_option("write_model_to_file", true);
@@ -1445,6 +1485,10 @@ fn evaluate(
 pub(crate) fn export(problem: &Problem, block: &Block, path: &Path) -> Result<(), BlockError> {
     let _ = std::fs::remove_file(path);
     let f = formulate(problem, block)?;
+    // What each column means, next to the model: `model.mps` → `model.columns.csv`.
+    let map = path.with_extension("columns.csv");
+    std::fs::write(&map, f.columns_csv(problem))
+        .map_err(|e| BlockError::Solver(format!("cannot write {}: {e}", map.display())))?;
     let settings = BlockSettings {
         time_limit: Some(0.0),
         gap: 0.0,

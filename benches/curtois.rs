@@ -154,7 +154,8 @@ fn main() {
                     note.push_str(&format!(" (solver said {})", sol.summary.objective));
                 }
                 // Objectives are integral: round the bound up (with a tolerance).
-                let bound = (sol.summary.bound - 1e-6).ceil().min(ours);
+                // `+ 0.0` prints a bound of -0 as 0.
+                let bound = (sol.summary.bound - 1e-6).ceil().min(ours) + 0.0;
                 let gap = if ours > 0.0 {
                     (ours - bound).max(0.0) / ours
                 } else {

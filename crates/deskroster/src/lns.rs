@@ -12,7 +12,7 @@
 //! Choices are drawn from a seeded generator: the same run makes the same choices, but with a time
 //! limit the result still depends on the machine's speed.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::time::Instant;
 
 use crate::formulate::{formulate, Block, BlockError, BlockOutcome, BlockSettings, LNS_FULL_SHARE};
@@ -102,7 +102,8 @@ pub(crate) fn improve(
                         .filter(|s| frozen.contains(&(s.person, s.day))),
                 )
                 .copied()
-                .collect::<HashSet<Shift>>()
+                // Ordered, so that the sub-model's columns come in the same order every run.
+                .collect::<BTreeSet<Shift>>()
                 .into_iter()
                 .collect(),
             frozen,

@@ -341,6 +341,15 @@ fn blocks(problem: &Problem, no_decompose: bool) -> (Vec<Vec<usize>>, Vec<usize>
 
 /// Solves independent blocks on up to `workers` threads (each HiGHS run single-threaded), in a
 /// deterministic way: results come back in job order whatever finishes first.
+/// The time a block may use when `jobs_left` blocks (this one included) have yet to start on
+/// `workers` threads and `left` seconds remain: an equal share of the rounds still to come, so
+/// that slow early weeks cannot leave nothing for the last ones. A block that finishes early
+/// leaves its time to those after it.
+fn time_share(left: f64, jobs_left: usize, workers: usize) -> f64 {
+    let rounds = jobs_left.max(1).div_ceil(workers.max(1));
+    left / rounds as f64
+}
+
 fn run_blocks(
     problem: &Problem,
     jobs: &[Block],
@@ -369,7 +378,8 @@ fn run_blocks(
                 let t0 = Instant::now();
                 let mut st = settings.clone();
                 if let Some(d) = deadline {
-                    st.time_limit = Some(d.saturating_duration_since(Instant::now()).as_secs_f64());
+                    let left = d.saturating_duration_since(Instant::now()).as_secs_f64();
+                    st.time_limit = Some(time_share(left, n - i, workers));
                 }
                 let block = &jobs[i];
                 let r = solve_block(problem, block, &st)
@@ -726,4 +736,21 @@ fn share_budgets(
         }
     }
     caps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_share;
+
+    #[test]
+    fn time_limits_are_shared_over_the_rounds_still_to_come() {
+        // 60 s, 10 weeks on 2 threads: five rounds of 12 s.
+        assert!((time_share(60.0, 10, 2) - 12.0).abs() < 1e-9);
+        // The last two weeks share what is left.
+        assert!((time_share(20.0, 2, 2) - 20.0).abs() < 1e-9);
+        // Alone, a block has all the time.
+        assert!((time_share(30.0, 1, 1) - 30.0).abs() < 1e-9);
+        // An odd count rounds up.
+        assert!((time_share(30.0, 3, 2) - 15.0).abs() < 1e-9);
+    }
 }

@@ -70,6 +70,21 @@ pub(crate) struct BlockSettings {
     pub lns: bool,
 }
 
+impl Default for BlockSettings {
+    /// Solve to proven optimality (gap 0) on one thread, no time limit, no start, no export.
+    fn default() -> Self {
+        BlockSettings {
+            time_limit: None,
+            gap: 0.0,
+            threads: 1,
+            initial: None,
+            export: None,
+            warm_start: false,
+            lns: false,
+        }
+    }
+}
+
 /// The outcome of one block.
 #[derive(Clone, Debug)]
 pub(crate) struct BlockOutcome {
@@ -1328,7 +1343,11 @@ impl Formulation {
 }
 
 /// Share of a block's time limit the full model gets before the large-neighbourhood search.
-pub(crate) const LNS_FULL_SHARE: f64 = 0.2;
+const LNS_FULL_SHARE: f64 = 0.2;
+
+/// Longest time one part of the large-neighbourhood search gets, as a share of the block's time
+/// limit (at least one second).
+const LNS_PART_SHARE: f64 = 0.08;
 
 /// Solves a block. When the search stops before proving optimality, the roster found is
 /// re-evaluated with every shift fixed, so that the objective is exactly its cost (a stopped
@@ -1342,13 +1361,26 @@ pub(crate) fn solve_block(
     if settings.initial.is_none() && settings.warm_start {
         settings.initial = crate::greedy::greedy(problem, block);
     }
+    let mut formulation = Some(formulate(problem, block)?);
     // `DESKROSTER_NO_HEURISTIC=1` skips the heuristic path (to measure what it brings).
-    let heuristic = std::env::var_os("DESKROSTER_NO_HEURISTIC").is_none();
-    if heuristic && settings.time_limit.is_none() && settings.initial.is_none() {
-        if let Some(out) = heuristic_first(problem, block, &settings, HEURISTIC_MIN_COLUMNS)? {
-            return Ok(out);
+    let heuristic = std::env::var_os("DESKROSTER_NO_HEURISTIC").is_none()
+        && settings.time_limit.is_none()
+        && settings.initial.is_none()
+        && formulation
+            .as_ref()
+            .is_some_and(|f| f.cols.len() >= HEURISTIC_MIN_COLUMNS);
+    if heuristic {
+        if let Some(f) = formulation.take() {
+            if let Some(out) = heuristic_first(problem, block, &settings, f)? {
+                return Ok(out);
+            }
         }
     }
+    // The model built above, or (after the heuristic path used it) a new one.
+    let model = |f: Option<Formulation>| match f {
+        Some(f) => Ok(f),
+        None => formulate(problem, block),
+    };
     let out = match settings.time_limit.filter(|_| settings.lns) {
         Some(limit) => {
             let deadline = Instant::now() + Duration::from_secs_f64(limit.max(0.0));
@@ -1356,7 +1388,7 @@ pub(crate) fn solve_block(
                 time_limit: Some(limit * LNS_FULL_SHARE),
                 ..settings.clone()
             };
-            match formulate(problem, block)?.solve(&first) {
+            match model(formulation)?.solve(&first) {
                 Ok(out) if out.proven => return Ok(out),
                 Ok(out) => {
                     // A search stopped by its limit may overstate (or, within tolerances,
@@ -1366,7 +1398,10 @@ pub(crate) fn solve_block(
                         objective: exact,
                         ..out
                     };
-                    let stop = crate::lns::Stop::Deadline(deadline);
+                    let stop = crate::lns::Stop::Deadline {
+                        at: deadline,
+                        part: (limit * LNS_PART_SHARE).max(1.0),
+                    };
                     crate::lns::improve(problem, block, &settings, start, stop)
                 }
                 // No roster yet: the full model keeps the rest of the time.
@@ -1384,7 +1419,7 @@ pub(crate) fn solve_block(
                 Err(e) => return Err(e),
             }
         }
-        None => formulate(problem, block)?.solve(&settings)?,
+        None => model(formulation)?.solve(&settings)?,
     };
     if out.proven {
         return Ok(out);
@@ -1409,17 +1444,13 @@ const HEURISTIC_MIN_COLUMNS: usize = 10_000;
 /// block is solved without its full integer program (on the generated large term, the integer
 /// program spends most of its time looking for a roster of cost equal to the LP bound). `None`
 /// when the greedy does not apply or the search stalls short of the bound: the caller then solves
-/// the full model. Only blocks with at least `min_columns` shift columns take this path.
+/// the full model. `formulation` is the block's full model (its LP gives the bound).
 fn heuristic_first(
     problem: &Problem,
     block: &Block,
     settings: &BlockSettings,
-    min_columns: usize,
+    formulation: Formulation,
 ) -> Result<Option<BlockOutcome>, BlockError> {
-    let formulation = formulate(problem, block)?;
-    if formulation.cols.len() < min_columns {
-        return Ok(None);
-    }
     let Some(start) = crate::greedy::greedy(problem, block) else {
         return Ok(None);
     };
@@ -1538,16 +1569,9 @@ mod heuristic_tests {
                 days: (0..7).collect(),
                 ..Block::default()
             };
-            let settings = BlockSettings {
-                time_limit: None,
-                gap: 0.0,
-                threads: 1,
-                initial: None,
-                export: None,
-                warm_start: false,
-                lns: false,
-            };
-            let Some(out) = heuristic_first(&p, &block, &settings, 0).expect("no solver error")
+            let settings = BlockSettings::default();
+            let model = formulate(&p, &block).expect("a model");
+            let Some(out) = heuristic_first(&p, &block, &settings, model).expect("no solver error")
             else {
                 continue;
             };

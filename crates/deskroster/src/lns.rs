@@ -15,12 +15,9 @@
 use std::collections::{BTreeSet, HashSet};
 use std::time::Instant;
 
-use crate::formulate::{formulate, Block, BlockError, BlockOutcome, BlockSettings, LNS_FULL_SHARE};
+use crate::formulate::{formulate, Block, BlockError, BlockOutcome, BlockSettings};
 use crate::model::{Problem, Shift};
 use crate::synth::Rng;
-
-/// Longest time given to one neighbourhood, as a share of the block's time limit.
-const PART_SHARE: f64 = 0.08;
 
 /// Which part of the roster is re-solved.
 #[derive(Clone, Copy, Debug)]
@@ -36,8 +33,9 @@ enum Part {
 /// When the search stops.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Stop {
-    /// At this instant (the parts get time limits and adapt their size to how fast they solve).
-    Deadline(Instant),
+    /// At instant `at`; each part gets at most `part` seconds, and parts adapt their size to
+    /// how fast they solve.
+    Deadline { at: Instant, part: f64 },
     /// After these many rounds in a row without improvement, or once the roster is within
     /// `gap` of the bound. Parts are solved to optimality and grow after each round that does not
     /// improve: the search is deterministic.
@@ -63,13 +61,10 @@ pub(crate) fn improve(
     let mut by_people = (people / 5).max(2).min(people);
     let mut by_days = (days / 4).clamp(1, days);
     let mut round = 0u64;
-    let (deadline, stall_limit, gap) = match stop {
-        Stop::Deadline(d) => (Some(d), u32::MAX, 0.0),
-        Stop::Stall { rounds, gap } => (None, rounds, gap),
+    let (deadline, part_limit, stall_limit, gap) = match stop {
+        Stop::Deadline { at, part } => (Some(at), part, u32::MAX, 0.0),
+        Stop::Stall { rounds, gap } => (None, f64::INFINITY, rounds, gap),
     };
-    let total = deadline.map_or(0.0, |d| {
-        d.saturating_duration_since(Instant::now()).as_secs_f64() / (1.0 - LNS_FULL_SHARE)
-    });
     let mut stalled = 0u32;
     // Deterministic mode: at most this many people or days free at once.
     let (most_people, most_days) = ((people / 3).max(4).min(people), (days / 2).max(1));
@@ -109,7 +104,7 @@ pub(crate) fn improve(
             frozen,
             ..block.clone()
         };
-        let limit = deadline.map(|_| left.min((total * PART_SHARE).max(1.0)));
+        let limit = deadline.map(|_| left.min(part_limit));
         let st = BlockSettings {
             time_limit: limit,
             gap: 0.0,
@@ -237,15 +232,7 @@ mod tests {
     use std::time::Duration;
 
     fn settings() -> BlockSettings {
-        BlockSettings {
-            time_limit: None,
-            gap: 0.0,
-            threads: 1,
-            initial: None,
-            export: None,
-            warm_start: false,
-            lns: false,
-        }
+        BlockSettings::default()
     }
 
     /// The exact cost of a roster of a one-block problem, from the independent checker.
@@ -279,7 +266,11 @@ mod tests {
             rows: 0,
         };
         let deadline = Instant::now() + Duration::from_secs(3);
-        let out = improve(&p, &block, &settings(), start, Stop::Deadline(deadline));
+        let stop = Stop::Deadline {
+            at: deadline,
+            part: 1.0,
+        };
+        let out = improve(&p, &block, &settings(), start, stop);
         let (checked, broken) = cost(&p, &out.shifts);
         assert_eq!(broken, 0, "the search broke a hard rule");
         assert!(out.objective < empty - 1.0, "no improvement on {empty}");

@@ -94,7 +94,7 @@ fn main() {
     let threads: u32 = std::env::var("CURTOIS_THREADS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get() as u32));
 
     println!(
         "| instance | days×staff×shifts | ours (checker) | bound | gap | time (s) | limit (s) | published | ours/published |"

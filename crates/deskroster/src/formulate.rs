@@ -68,6 +68,9 @@ pub(crate) struct BlockSettings {
     /// Under a time limit, give the full model part of the time and improve its roster with a
     /// large-neighbourhood search for the rest (see `lns`).
     pub lns: bool,
+    /// Threads the column generation prices people on (each HiGHS run uses `threads`, which
+    /// must stay the same for the whole process).
+    pub workers: usize,
 }
 
 impl Default for BlockSettings {
@@ -81,6 +84,7 @@ impl Default for BlockSettings {
             export: None,
             warm_start: false,
             lns: false,
+            workers: 1,
         }
     }
 }
@@ -1142,10 +1146,112 @@ pub(crate) fn formulate(problem: &Problem, block: &Block) -> Result<Formulation,
     Builder::new(problem, block).build()
 }
 
+/// A built model as plain data, column by column: what the column generation in `colgen`
+/// decomposes by person.
+pub(crate) struct Matrix {
+    pub cost: Vec<f64>,
+    pub lower: Vec<f64>,
+    pub upper: Vec<f64>,
+    pub integer: Vec<bool>,
+    pub row_lower: Vec<f64>,
+    pub row_upper: Vec<f64>,
+    /// The nonzero entries of each column: (row, coefficient).
+    pub columns: Vec<Vec<(usize, f64)>>,
+    /// Added to the objective of every solution.
+    pub constant: f64,
+    /// The shift each solver column stands for (`None` for auxiliary columns).
+    pub shift: Vec<Option<Shift>>,
+}
+
 impl Formulation {
     /// Solves with HiGHS and reads back the chosen shifts.
     pub(crate) fn solve(self, settings: &BlockSettings) -> Result<BlockOutcome, BlockError> {
         self.run(settings, false)
+    }
+
+    /// The model as plain data (see [`Matrix`]). The `highs` crate does not read a model back,
+    /// so this asks HiGHS's C API directly: the crate's only unsafe code.
+    #[allow(unsafe_code)]
+    pub(crate) fn matrix(self) -> Result<Matrix, BlockError> {
+        let mut problem = self.vars.minimise(self.objective).using(highs);
+        for r in self.rows {
+            problem.add_constraint(r);
+        }
+        let model = problem
+            .try_into_inner()
+            .map_err(|e| BlockError::Solver(format!("{e:?}")))?;
+        let ptr = model.as_ptr();
+        use highs_sys::HighsInt;
+        // SAFETY: `ptr` is the live HiGHS instance owned by `model`; the counts come from it and
+        // every buffer below is sized from them before HiGHS writes into it.
+        let (nc, nr, nz) = unsafe {
+            (
+                highs_sys::Highs_getNumCol(ptr),
+                highs_sys::Highs_getNumRow(ptr),
+                highs_sys::Highs_getNumNz(ptr),
+            )
+        };
+        let (ncols, nrows, nnz) = (nc.max(0) as usize, nr.max(0) as usize, nz.max(0) as usize);
+        let mut cost = vec![0.0; ncols];
+        let mut lower = vec![0.0; ncols];
+        let mut upper = vec![0.0; ncols];
+        let mut row_lower = vec![0.0; nrows];
+        let mut row_upper = vec![0.0; nrows];
+        let mut start: Vec<HighsInt> = vec![0; ncols + 1];
+        let mut index: Vec<HighsInt> = vec![0; nnz.max(1)];
+        let mut value = vec![0.0; nnz.max(1)];
+        let mut integrality: Vec<HighsInt> = vec![0; ncols.max(1)];
+        let (mut a, mut b, mut c, mut sense, mut offset) = (0, 0, 0, 0, 0.0);
+        // SAFETY: as above; format 1 is column-wise.
+        let status = unsafe {
+            highs_sys::Highs_getLp(
+                ptr,
+                1,
+                &mut a,
+                &mut b,
+                &mut c,
+                &mut sense,
+                &mut offset,
+                cost.as_mut_ptr(),
+                lower.as_mut_ptr(),
+                upper.as_mut_ptr(),
+                row_lower.as_mut_ptr(),
+                row_upper.as_mut_ptr(),
+                start.as_mut_ptr(),
+                index.as_mut_ptr(),
+                value.as_mut_ptr(),
+                integrality.as_mut_ptr(),
+            )
+        };
+        if status < 0 || (a, b, c) != (nc, nr, nz) {
+            return Err(BlockError::Solver("could not read the model back".into()));
+        }
+        start[ncols] = nz;
+        let columns = (0..ncols)
+            .map(|j| {
+                let (from, to) = (start[j].max(0) as usize, start[j + 1].max(0) as usize);
+                (from..to.min(nnz))
+                    .map(|k| (index[k].max(0) as usize, value[k]))
+                    .collect()
+            })
+            .collect();
+        let mut shift = vec![None; ncols];
+        for (col, &v) in self.cols.iter().zip(&self.x) {
+            if let Some(slot) = shift.get_mut(v) {
+                *slot = Some(col.shift);
+            }
+        }
+        Ok(Matrix {
+            cost,
+            lower,
+            upper,
+            integer: integrality[..ncols].iter().map(|&i| i != 0).collect(),
+            row_lower,
+            row_upper,
+            columns,
+            constant: offset + self.constant,
+            shift,
+        })
     }
 
     /// The optimum of the LP relaxation: a lower bound on the block's cost.
@@ -1384,12 +1490,41 @@ pub(crate) fn solve_block(
     let out = match settings.time_limit.filter(|_| settings.lns) {
         Some(limit) => {
             let deadline = Instant::now() + Duration::from_secs_f64(limit.max(0.0));
+            let colgen = std::env::var_os("DESKROSTER_NO_COLGEN").is_none();
             let first = BlockSettings {
                 time_limit: Some(limit * LNS_FULL_SHARE),
                 ..settings.clone()
             };
             match model(formulation)?.solve(&first) {
                 Ok(out) if out.proven => return Ok(out),
+                Ok(out) if colgen => {
+                    let f = formulate(problem, block)?;
+                    let seed = Some(out.shifts.as_slice());
+                    match colgen_then_search(problem, block, &settings, f, seed, limit, deadline)? {
+                        // The full model's bound may be the better one.
+                        Some(found) => {
+                            let bound = found.bound.max(out.bound).min(found.objective);
+                            let gap = settings.gap * found.objective.abs().max(1e-9) + 1e-9;
+                            return Ok(BlockOutcome {
+                                bound,
+                                proven: found.objective - bound <= gap,
+                                ..found
+                            });
+                        }
+                        None => {
+                            let exact = evaluate(problem, block, &settings, &out.shifts)?;
+                            let start = BlockOutcome {
+                                objective: exact,
+                                ..out
+                            };
+                            let stop = crate::lns::Stop::Deadline {
+                                at: deadline,
+                                part: (limit * LNS_PART_SHARE).max(1.0),
+                            };
+                            crate::lns::improve(problem, block, &settings, start, stop)
+                        }
+                    }
+                }
                 Ok(out) => {
                     // A search stopped by its limit may overstate (or, within tolerances,
                     // understate) its roster's cost: start from the exact value.
@@ -1430,6 +1565,89 @@ pub(crate) fn solve_block(
         bound: out.bound.min(objective),
         ..out
     })
+}
+
+/// Share of a block's time limit that column generation may price patterns for (see `colgen`).
+const COLGEN_SHARE: f64 = 0.35;
+
+/// Share of a block's time limit by which the restricted master's integer program must end.
+const COLGEN_IP_SHARE: f64 = 0.45;
+
+/// Under a time limit, after the full model's share: column generation by person, seeded with
+/// the full model's roster, for a bound and a better roster, then the large-neighbourhood
+/// search from that roster until `deadline`. `None` when the generation finds no roster (the
+/// caller then searches from the seed).
+fn colgen_then_search(
+    problem: &Problem,
+    block: &Block,
+    settings: &BlockSettings,
+    formulation: Formulation,
+    seed: Option<&[Shift]>,
+    limit: f64,
+    deadline: Instant,
+) -> Result<Option<BlockOutcome>, BlockError> {
+    let (columns, rows) = (formulation.cols.len(), formulation.rows.len());
+    let now = Instant::now();
+    let until = now + Duration::from_secs_f64(limit * COLGEN_SHARE);
+    let ip_end = now + Duration::from_secs_f64(limit * COLGEN_IP_SHARE);
+    let matrix = formulation.matrix()?;
+    let generated = match crate::colgen::generate(&matrix, seed, until, ip_end, settings.workers) {
+        Ok(Some(g)) => g,
+        Ok(None) | Err(BlockError::NoSolution) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
+        eprintln!(
+            "colgen: {} rounds, converged {}, bound {:.2}, roster {}",
+            generated.rounds,
+            generated.converged,
+            generated.bound,
+            generated.shifts.is_some()
+        );
+    }
+    // The restricted master's roster, or the seed when that is cheaper.
+    let found = generated
+        .shifts
+        .and_then(|shifts| Some((evaluate(problem, block, settings, &shifts).ok()?, shifts)));
+    let seeded = match seed {
+        Some(seed) => Some((evaluate(problem, block, settings, seed)?, seed.to_vec())),
+        None => None,
+    };
+    let Some((objective, shifts)) = [found, seeded]
+        .into_iter()
+        .flatten()
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+    else {
+        return Ok(None);
+    };
+    let close = |objective: f64, bound: f64| {
+        objective - bound <= settings.gap * objective.abs().max(1e-9) + 1e-9
+    };
+    let bound = generated.bound.min(objective);
+    let start = BlockOutcome {
+        shifts,
+        objective,
+        bound,
+        proven: close(objective, bound),
+        columns,
+        rows,
+    };
+    if start.proven {
+        return Ok(Some(start));
+    }
+    let stop = crate::lns::Stop::Deadline {
+        at: deadline,
+        part: (limit * LNS_PART_SHARE).max(1.0),
+    };
+    let out = crate::lns::improve(problem, block, settings, start, stop);
+    let objective = evaluate(problem, block, settings, &out.shifts)?;
+    let bound = out.bound.min(objective);
+    Ok(Some(BlockOutcome {
+        objective,
+        bound,
+        proven: close(objective, bound),
+        ..out
+    }))
 }
 
 /// Rounds of large-neighbourhood search tried before the full model, without improvement.
@@ -1536,8 +1754,7 @@ pub(crate) fn export(problem: &Problem, block: &Block, path: &Path) -> Result<()
         threads: 1,
         initial: None,
         export: Some(path.to_path_buf()),
-        warm_start: false,
-        lns: false,
+        ..BlockSettings::default()
     };
     // HiGHS writes the file before it starts; with no time to search, any status is fine once
     // the file is there.

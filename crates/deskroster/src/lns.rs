@@ -62,7 +62,7 @@ pub(crate) fn improve(
     let mut by_days = (days / 4).clamp(1, days);
     let mut round = 0u64;
     let (deadline, part_limit, stall_limit, gap) = match stop {
-        Stop::Deadline { at, part } => (Some(at), part, u32::MAX, 0.0),
+        Stop::Deadline { at, part } => (Some(at), part, u32::MAX, settings.gap),
         Stop::Stall { rounds, gap } => (None, f64::INFINITY, rounds, gap),
     };
     let mut stalled = 0u32;

@@ -409,6 +409,7 @@ fn solve_window(
         export: None,
         warm_start: false,
         lns: false,
+        workers: 1,
     };
     let what = crate::solve::describe_days(problem, &block.days);
     let out = solve_block(problem, &block, &settings).map_err(|e| match e {

@@ -492,6 +492,12 @@ pub fn solve_with_progress(
         // Alone, a block may spend its time limit on a search around its roster; blocks solved
         // side by side keep the whole limit for the full model.
         lns: jobs.len() == 1,
+        // A block solved alone prices people on every thread.
+        workers: if jobs.len() == 1 {
+            options.threads.max(1) as usize
+        } else {
+            1
+        },
     };
     let solved = run_blocks(
         problem,
@@ -615,6 +621,7 @@ pub fn solve_with_progress(
                 export: None,
                 warm_start: options.warm_start,
                 lns: false,
+                workers: 1,
             };
             let redone = run_blocks(
                 problem,

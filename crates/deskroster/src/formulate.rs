@@ -1313,7 +1313,7 @@ impl Formulation {
         out
     }
 
-    fn run(self, settings: &BlockSettings, relaxation: bool) -> Result<BlockOutcome, BlockError> {
+    fn run(mut self, settings: &BlockSettings, relaxation: bool) -> Result<BlockOutcome, BlockError> {
         let ncols = self.cols.len();
         let nrows = self.rows.len();
         let initial: Option<Vec<(usize, f64)>> = settings.initial.as_ref().map(|init| {
@@ -1325,6 +1325,13 @@ impl Formulation {
                 .collect()
         });
         let names = std::env::var_os("DESKROSTER_DUMP_MODELS").map(|_| self.column_names());
+        // A written model carries the objective's constant (e.g. the weights of requests to
+        // work, charged unless granted) as a column fixed at 1, so that another solver's optimum
+        // is the roster's cost. Models written are not solved.
+        if (settings.export.is_some() || names.is_some()) && self.constant != 0.0 {
+            let one = self.vars.add(variable().min(1.0).max(1.0));
+            self.objective.add_mul(self.constant, one);
+        }
         let mut problem = self.vars.minimise(self.objective).using(highs);
         for r in self.rows {
             problem.add_constraint(r);
@@ -1769,6 +1776,33 @@ pub(crate) fn export(problem: &Problem, block: &Block, path: &Path) -> Result<()
 mod heuristic_tests {
     use super::*;
     use crate::synth::{generate, SynthSpec};
+
+    #[test]
+    fn an_exported_model_carries_the_objective_constant() {
+        // One person, one day, a request to work the only shift (weight 3): the cost is 3 unless
+        // the shift is worked, a constant 3 minus 3 per shift in the model.
+        let text = |requests: &str| {
+            format!(
+                "SECTION_HORIZON\n7\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\n\
+                 A,D=7,3360,0,7,1,1,2\nB,D=7,3360,0,7,1,1,2\n\nSECTION_DAYS_OFF\nA\nB\n\n\
+                 SECTION_SHIFT_ON_REQUESTS\n{requests}\nSECTION_COVER\n0,D,1,100,1\n"
+            )
+        };
+        let fixed_columns = |requests: &str| {
+            let p = crate::curtois::parse(&text(requests), "t").expect("parses");
+            let dir = tempfile::tempdir().expect("a temp dir");
+            let path = dir.path().join("m.mps");
+            let block = Block {
+                days: (0..7).collect(),
+                ..Block::default()
+            };
+            export(&p, &block, &path).expect("exports");
+            let mps = std::fs::read_to_string(&path).expect("written");
+            mps.lines().filter(|l| l.trim_start().starts_with("FX")).count()
+        };
+        assert_eq!(fixed_columns(""), 0);
+        assert_eq!(fixed_columns("A,0,D,3\n"), 1);
+    }
 
     #[test]
     fn the_heuristic_path_claims_a_proof_only_within_the_gap_and_reports_exact_costs() {

@@ -14,7 +14,8 @@
 //! The decomposition is read from the model itself (see [`Matrix`]), so every rule the model has
 //! is in it, in the person's part or in the master.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use highs::{ColProblem, HighsModelStatus as S, HighsSolutionStatus, Row, Sense};
@@ -25,13 +26,17 @@ use crate::model::Shift;
 /// Rounds a generation typically needs to converge (27–42 on Curtois & Qu instances 3–6).
 const EXPECTED_ROUNDS: f64 = 25.0;
 
+/// Relative gap each person's pricing is solved to, until a round finds nothing.
+const PRICING_GAP: f64 = 0.02;
+
 /// What the generation found.
 #[derive(Debug)]
 pub(crate) struct Generated {
     /// A lower bound on the block's cost (constant included).
     pub bound: f64,
-    /// The cheapest roster the patterns combine into, when the restricted master found one.
-    pub shifts: Option<Vec<Shift>>,
+    /// Rosters the patterns combine into: the restricted master's integer program's, then the
+    /// dive's (either may be missing).
+    pub rosters: Vec<Vec<Shift>>,
     /// Rounds of pricing done.
     pub rounds: usize,
     /// Whether the last round found no pattern to add (the bound is the decomposition's).
@@ -153,17 +158,19 @@ fn split(m: &Matrix) -> Split {
 /// One person's roster over the block, as a master column.
 struct Pattern {
     person: usize,
+    /// Part of the seed roster.
+    seed: bool,
     cost: f64,
     /// Entries in the linking rows (master positions).
     link: Vec<(usize, f64)>,
     shifts: Vec<Shift>,
 }
 
-fn quiet(model: &mut highs::Model, limit: f64) {
+fn quiet(model: &mut highs::Model, limit: f64, gap: f64) {
     model.make_quiet();
     let _ = model.try_set_option("threads", 1);
     let _ = model.try_set_option("random_seed", 0);
-    let _ = model.try_set_option("mip_rel_gap", 0.0);
+    let _ = model.try_set_option("mip_rel_gap", gap);
     let _ = model.try_set_option("time_limit", limit.max(0.01));
 }
 
@@ -171,9 +178,10 @@ fn quiet(model: &mut highs::Model, limit: f64) {
 fn master(
     m: &Matrix,
     sp: &Split,
-    patterns: &[Pattern],
+    patterns: &[&Pattern],
     integer: bool,
     limit: f64,
+    start: Option<&[bool]>,
 ) -> Result<highs::SolvedModel, BlockError> {
     let mut pb = ColProblem::new();
     let rows: Vec<Row> = sp
@@ -206,10 +214,77 @@ fn master(
     let mut model = pb
         .try_optimise(Sense::Minimise)
         .map_err(|e| BlockError::Solver(format!("{e:?}")))?;
-    quiet(&mut model, limit);
+    quiet(&mut model, limit, 0.0);
+    // A start: which patterns are chosen; HiGHS completes the master's own columns (the roster
+    // it returns is re-evaluated exactly by the caller).
+    if let Some(chosen) = start {
+        let mut values = vec![f64::INFINITY; sp.master_cols.len()];
+        values.extend(chosen.iter().map(|&c| if c { 1.0 } else { 0.0 }));
+        let _ = model.try_set_solution(Some(&values), None, None, None);
+    }
     model
         .try_solve()
         .map_err(|e| BlockError::Solver(format!("{e:?}")))
+}
+
+/// Fixes people to patterns one step at a time: every person whose pattern the master's LP
+/// takes (almost) whole, or else the person with the largest share of one pattern, then solves
+/// the LP again over the patterns left. Returns which patterns make the roster, or `None` when
+/// `end` passes first.
+fn dive(
+    m: &Matrix,
+    sp: &Split,
+    patterns: &[Pattern],
+    end: Instant,
+) -> Result<Option<Vec<bool>>, BlockError> {
+    let people = sp.person_cols.len();
+    let mut fixed: Vec<Option<usize>> = vec![None; people];
+    while fixed.iter().any(Option::is_none) {
+        let left = end.saturating_duration_since(Instant::now()).as_secs_f64();
+        if left <= 0.0 {
+            return Ok(None);
+        }
+        let open: Vec<usize> = (0..patterns.len())
+            .filter(|&i| fixed[patterns[i].person].is_none_or(|f| f == i))
+            .collect();
+        let subset: Vec<&Pattern> = open.iter().map(|&i| &patterns[i]).collect();
+        let lp = master(m, sp, &subset, false, left, None)?;
+        if !matches!(lp.status(), S::Optimal) {
+            return Ok(None);
+        }
+        let sol = lp.get_solution();
+        let lambda = &sol.columns()[sp.master_cols.len()..];
+        let mut best: Vec<Option<(f64, usize)>> = vec![None; people];
+        for (&i, &v) in open.iter().zip(lambda) {
+            let p = patterns[i].person;
+            if fixed[p].is_none() && best[p].is_none_or(|(b, _)| v > b) {
+                best[p] = Some((v, i));
+            }
+        }
+        let mut any = false;
+        for p in 0..people {
+            if let Some((v, i)) = best[p] {
+                if v >= 0.99 {
+                    fixed[p] = Some(i);
+                    any = true;
+                }
+            }
+        }
+        if !any {
+            let top = (0..people)
+                .filter_map(|p| best[p].map(|(v, i)| (v, p, i)))
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+            match top {
+                Some((_, p, i)) => fixed[p] = Some(i),
+                None => return Ok(None),
+            }
+        }
+    }
+    let mut chosen = vec![false; patterns.len()];
+    for i in fixed.into_iter().flatten() {
+        chosen[i] = true;
+    }
+    Ok(Some(chosen))
 }
 
 /// Person `p`'s best pattern at prices `duals` (of the linking rows): its objective, a lower
@@ -220,8 +295,9 @@ fn price(
     p: usize,
     duals: &[f64],
     limit: f64,
+    gap: f64,
 ) -> Result<Option<(f64, f64, Vec<f64>)>, BlockError> {
-    price_with(m, sp, p, duals, limit, None)
+    price_with(m, sp, p, duals, limit, gap, None)
 }
 
 /// [`price`], with the person's shifts fixed to `fixed` when given: the pattern of a roster.
@@ -231,6 +307,7 @@ fn price_with(
     p: usize,
     duals: &[f64],
     limit: f64,
+    gap: f64,
     fixed: Option<&HashSet<Shift>>,
 ) -> Result<Option<(f64, f64, Vec<f64>)>, BlockError> {
     let mut pb = ColProblem::new();
@@ -265,7 +342,7 @@ fn price_with(
     let mut model = pb
         .try_optimise(Sense::Minimise)
         .map_err(|e| BlockError::Solver(format!("{e:?}")))?;
-    quiet(&mut model, limit);
+    quiet(&mut model, limit, gap);
     let solved = model
         .try_solve()
         .map_err(|e| BlockError::Solver(format!("{e:?}")))?;
@@ -304,11 +381,20 @@ type Priced = Result<Option<(f64, f64, Vec<f64>)>, BlockError>;
 
 /// Prices every person on up to `workers` threads; the results come in person order, whatever
 /// thread finished first.
-fn price_all(m: &Matrix, sp: &Split, duals: &[f64], limit: f64, workers: usize) -> Vec<Priced> {
+fn price_all(
+    m: &Matrix,
+    sp: &Split,
+    duals: &[f64],
+    limit: f64,
+    gap: f64,
+    workers: usize,
+) -> Vec<Priced> {
     let people = sp.person_cols.len();
     let workers = workers.clamp(1, people.max(1));
     if workers == 1 {
-        return (0..people).map(|p| price(m, sp, p, duals, limit)).collect();
+        return (0..people)
+            .map(|p| price(m, sp, p, duals, limit, gap))
+            .collect();
     }
     let mut out: Vec<Option<Priced>> = (0..people).map(|_| None).collect();
     std::thread::scope(|scope| {
@@ -317,7 +403,7 @@ fn price_all(m: &Matrix, sp: &Split, duals: &[f64], limit: f64, workers: usize) 
                 scope.spawn(move || {
                     (w..people)
                         .step_by(workers)
-                        .map(|p| (p, price(m, sp, p, duals, limit)))
+                        .map(|p| (p, price(m, sp, p, duals, limit, gap)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -369,6 +455,7 @@ fn pattern(m: &Matrix, sp: &Split, p: usize, values: &[f64]) -> Pattern {
     });
     Pattern {
         person: p,
+        seed: false,
         cost,
         link,
         shifts,
@@ -376,14 +463,14 @@ fn pattern(m: &Matrix, sp: &Split, p: usize, values: &[f64]) -> Pattern {
 }
 
 /// Generates patterns until no person has a cheaper one or `until` passes, then solves the
-/// restricted master as an integer program until `deadline`. The patterns of `seed`, a roster of
+/// restricted master as an integer program until `deadline(the instant the generation ended)`. The patterns of `seed`, a roster of
 /// the block, start the master. `None` when the model does not
 /// split (one person), a person's own rules cannot hold, or no round finished in time.
 pub(crate) fn generate(
     m: &Matrix,
     seed: Option<&[Shift]>,
     until: Instant,
-    deadline: Instant,
+    deadline: impl Fn(Instant) -> Instant,
     workers: usize,
 ) -> Result<Option<Generated>, BlockError> {
     let sp = split(m);
@@ -394,19 +481,22 @@ pub(crate) fn generate(
     let left = |t: Instant| t.saturating_duration_since(Instant::now()).as_secs_f64();
     let mut patterns: Vec<Pattern> = Vec::new();
     // Patterns are told apart by every value, auxiliary columns included.
-    let mut seen: HashSet<(usize, Vec<i64>)> = HashSet::new();
+    let mut seen: HashMap<(usize, Vec<i64>), usize> = HashMap::new();
+    // Adds a pattern unless it is there already; returns its index and whether it is new.
     let mut add = |patterns: &mut Vec<Pattern>, p: usize, values: &[f64]| {
         let key = values.iter().map(|v| (v * 1e6).round() as i64).collect();
-        if seen.insert((p, key)) {
-            patterns.push(pattern(m, &sp, p, values));
-            true
-        } else {
-            false
+        match seen.entry((p, key)) {
+            Entry::Occupied(e) => (*e.get(), false),
+            Entry::Vacant(e) => {
+                e.insert(patterns.len());
+                patterns.push(pattern(m, &sp, p, values));
+                (patterns.len() - 1, true)
+            }
         }
     };
     // Each person's cheapest roster on their own.
     let zero = vec![0.0; sp.linking.len()];
-    for (p, priced) in price_all(m, &sp, &zero, left(until), workers)
+    for (p, priced) in price_all(m, &sp, &zero, left(until), 0.0, workers)
         .into_iter()
         .enumerate()
     {
@@ -421,8 +511,11 @@ pub(crate) fn generate(
     if let Some(seed) = seed {
         let set: HashSet<Shift> = seed.iter().copied().collect();
         for p in 0..people {
-            if let Some((_, _, values)) = price_with(m, &sp, p, &zero, left(until), Some(&set))? {
-                add(&mut patterns, p, &values);
+            if let Some((_, _, values)) =
+                price_with(m, &sp, p, &zero, left(until), 0.0, Some(&set))?
+            {
+                let (i, _) = add(&mut patterns, p, &values);
+                patterns[i].seed = true;
             }
         }
     }
@@ -431,9 +524,14 @@ pub(crate) fn generate(
     let mut bound = f64::NEG_INFINITY;
     let mut rounds = 0;
     let mut converged = false;
+    // People are priced to within `PRICING_GAP` (the bound uses each pricing's own lower bound,
+    // so it stays valid); a round that finds nothing is redone exactly before convergence is
+    // declared.
+    let mut gap = PRICING_GAP;
     while left(until) > 0.0 {
         rounds += 1;
-        let lp = master(m, &sp, &patterns, false, left(until))?;
+        let all: Vec<&Pattern> = patterns.iter().collect();
+        let lp = master(m, &sp, &all, false, left(until), None)?;
         if !matches!(lp.status(), S::Optimal) {
             break;
         }
@@ -443,7 +541,7 @@ pub(crate) fn generate(
         let (link, conv) = duals.split_at(sp.linking.len());
         let mut lagrange = objective;
         let (mut added, mut cheaper) = (0, 0);
-        for (p, priced) in price_all(m, &sp, link, left(until), workers)
+        for (p, priced) in price_all(m, &sp, link, left(until), gap, workers)
             .into_iter()
             .enumerate()
         {
@@ -453,7 +551,7 @@ pub(crate) fn generate(
             lagrange += (lower - conv[p]).min(0.0);
             if value - conv[p] < -1e-6 * objective.abs().max(1.0) {
                 cheaper += 1;
-                if add(&mut patterns, p, &values) {
+                if add(&mut patterns, p, &values).1 {
                     added += 1;
                 }
             }
@@ -473,6 +571,10 @@ pub(crate) fn generate(
         if rounds >= 2 && per_round * EXPECTED_ROUNDS > 2.0 * budget {
             return Ok(None);
         }
+        if cheaper == 0 && gap > 0.0 {
+            gap = 0.0;
+            continue;
+        }
         // No cheaper pattern anywhere: the master's LP value is the decomposition's bound.
         if cheaper == 0 {
             converged = true;
@@ -490,23 +592,41 @@ pub(crate) fn generate(
     }
     // Round-off in the LP solves: keep the bound on the safe side.
     let bound = bound - 1e-7 * bound.abs().max(1.0) + m.constant;
-    let ip = master(m, &sp, &patterns, true, left(deadline))?;
-    let mut shifts = None;
+    let roster = |chosen: &[bool]| {
+        let mut roster: Vec<Shift> = patterns
+            .iter()
+            .zip(chosen)
+            .filter(|(_, &c)| c)
+            .flat_map(|(p, _)| p.shifts.iter().copied())
+            .collect();
+        roster.sort_unstable();
+        roster
+    };
+    let ip_end = deadline(Instant::now());
+    let mut rosters = Vec::new();
+    // A dive through the master's LP: a quick roster, and the integer program's start.
+    let dived = dive(m, &sp, &patterns, ip_end)?;
+    let seed: Vec<bool> = patterns.iter().map(|p| p.seed).collect();
+    let start = match &dived {
+        Some(chosen) => Some(chosen.as_slice()),
+        None => seed.iter().any(|&c| c).then_some(seed.as_slice()),
+    };
+    let all: Vec<&Pattern> = patterns.iter().collect();
+    let ip = master(m, &sp, &all, true, left(ip_end), start)?;
     if ip.primal_solution_status() == HighsSolutionStatus::Feasible {
         let sol = ip.get_solution();
-        let lambda = &sol.columns()[sp.master_cols.len()..];
-        let mut roster = Vec::new();
-        for (p, &v) in patterns.iter().zip(lambda) {
-            if v > 0.5 {
-                roster.extend_from_slice(&p.shifts);
-            }
-        }
-        roster.sort_unstable();
-        shifts = Some(roster);
+        let chosen: Vec<bool> = sol.columns()[sp.master_cols.len()..]
+            .iter()
+            .map(|&v| v > 0.5)
+            .collect();
+        rosters.push(roster(&chosen));
+    }
+    if let Some(chosen) = dived {
+        rosters.push(roster(&chosen));
     }
     Ok(Some(Generated {
         bound,
-        shifts,
+        rosters,
         rounds,
         converged,
     }))
@@ -555,7 +675,7 @@ mod tests {
                 .and_then(|f| f.matrix())
                 .expect("a matrix");
             let far = Instant::now() + Duration::from_secs(120);
-            let g = generate(&matrix, None, far, far, 2)
+            let g = generate(&matrix, None, far, |_| far, 2)
                 .expect("no solver error")
                 .expect("the model splits by person");
             assert!(g.converged, "seed {seed}");
@@ -566,16 +686,19 @@ mod tests {
                 g.bound,
                 optimum.objective
             );
-            // The restricted master's roster is a real roster: never below the optimum.
-            let roster = g.shifts.expect("a roster");
-            let report = check(&p, &Roster::new(roster));
-            assert!(report.violations.is_empty(), "seed {seed}");
-            assert!(report.penalties.total() >= optimum.objective - 1e-6);
+            // The rosters found are real rosters: never below the optimum.
+            assert!(!g.rosters.is_empty(), "seed {seed}");
+            for roster in g.rosters {
+                let report = check(&p, &Roster::new(roster));
+                assert!(report.violations.is_empty(), "seed {seed}");
+                assert!(report.penalties.total() >= optimum.objective - 1e-6);
+            }
             // Seeded with the optimal roster, the master holds it: its roster is optimal too.
-            let seeded = generate(&matrix, Some(&optimum.shifts), far, far, 1)
+            let seeded = generate(&matrix, Some(&optimum.shifts), far, |_| far, 1)
                 .expect("no solver error")
                 .expect("the model splits by person");
-            let report = check(&p, &Roster::new(seeded.shifts.expect("a roster")));
+            let ip = seeded.rosters.into_iter().next().expect("a roster");
+            let report = check(&p, &Roster::new(ip));
             assert!(report.violations.is_empty(), "seed {seed}");
             assert!(
                 (report.penalties.total() - optimum.objective).abs() < 1e-6,

@@ -1313,7 +1313,11 @@ impl Formulation {
         out
     }
 
-    fn run(mut self, settings: &BlockSettings, relaxation: bool) -> Result<BlockOutcome, BlockError> {
+    fn run(
+        mut self,
+        settings: &BlockSettings,
+        relaxation: bool,
+    ) -> Result<BlockOutcome, BlockError> {
         let ncols = self.cols.len();
         let nrows = self.rows.len();
         let initial: Option<Vec<(usize, f64)>> = settings.initial.as_ref().map(|init| {
@@ -1578,7 +1582,10 @@ pub(crate) fn solve_block(
 const COLGEN_SHARE: f64 = 0.35;
 
 /// Share of a block's time limit by which the restricted master's integer program must end.
-const COLGEN_IP_SHARE: f64 = 0.45;
+const COLGEN_IP_SHARE: f64 = 0.5;
+
+/// Least share of a block's time limit the restricted master's integer program gets.
+const COLGEN_IP_MIN_SHARE: f64 = 0.15;
 
 /// Under a time limit, after the full model's share: column generation by person, seeded with
 /// the full model's roster, for a bound and a better roster, then the large-neighbourhood
@@ -1596,8 +1603,14 @@ fn colgen_then_search(
     let (columns, rows) = (formulation.cols.len(), formulation.rows.len());
     let now = Instant::now();
     let until = now + Duration::from_secs_f64(limit * COLGEN_SHARE);
-    let ip_end = now + Duration::from_secs_f64(limit * COLGEN_IP_SHARE);
     let matrix = formulation.matrix()?;
+    // The restricted master's integer program ends at its share of the limit, or gets at least
+    // `COLGEN_IP_MIN_SHARE` of it when the generation used more.
+    let ip_end = |done: Instant| {
+        (now + Duration::from_secs_f64(limit * COLGEN_IP_SHARE))
+            .max(done + Duration::from_secs_f64(limit * COLGEN_IP_MIN_SHARE))
+            .min(deadline)
+    };
     let generated = match crate::colgen::generate(&matrix, seed, until, ip_end, settings.workers) {
         Ok(Some(g)) => g,
         Ok(None) | Err(BlockError::NoSolution) => return Ok(None),
@@ -1605,25 +1618,24 @@ fn colgen_then_search(
     };
     if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
         eprintln!(
-            "colgen: {} rounds, converged {}, bound {:.2}, roster {}",
-            generated.rounds,
-            generated.converged,
-            generated.bound,
-            generated.shifts.is_some()
+            "colgen: {} rounds, converged {}, bound {:.2}",
+            generated.rounds, generated.converged, generated.bound
         );
     }
-    // The restricted master's roster, or the seed when that is cheaper.
-    let found = generated
-        .shifts
-        .and_then(|shifts| Some((evaluate(problem, block, settings, &shifts).ok()?, shifts)));
-    let seeded = match seed {
-        Some(seed) => Some((evaluate(problem, block, settings, seed)?, seed.to_vec())),
-        None => None,
-    };
-    let Some((objective, shifts)) = [found, seeded]
+    // The cheapest of the generation's rosters and the seed.
+    let mut candidates: Vec<(f64, Vec<Shift>)> = generated
+        .rosters
         .into_iter()
-        .flatten()
-        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .filter_map(|shifts| Some((evaluate(problem, block, settings, &shifts).ok()?, shifts)))
+        .collect();
+    if let Some(seed) = seed {
+        candidates.push((evaluate(problem, block, settings, seed)?, seed.to_vec()));
+    }
+    if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
+        let costs: Vec<f64> = candidates.iter().map(|c| c.0).collect();
+        eprintln!("colgen: rosters (master's IP, dive, seed) cost {costs:?}");
+    }
+    let Some((objective, shifts)) = candidates.into_iter().min_by(|a, b| a.0.total_cmp(&b.0))
     else {
         return Ok(None);
     };
@@ -1798,7 +1810,9 @@ mod heuristic_tests {
             };
             export(&p, &block, &path).expect("exports");
             let mps = std::fs::read_to_string(&path).expect("written");
-            mps.lines().filter(|l| l.trim_start().starts_with("FX")).count()
+            mps.lines()
+                .filter(|l| l.trim_start().starts_with("FX"))
+                .count()
         };
         assert_eq!(fixed_columns(""), 0);
         assert_eq!(fixed_columns("A,0,D,3\n"), 1);

@@ -427,6 +427,7 @@ fn price_all(
         .collect()
 }
 
+/// The pattern that person `p`'s column values (from pricing) make.
 fn pattern(m: &Matrix, sp: &Split, p: usize, values: &[f64]) -> Pattern {
     let mut cost = 0.0;
     let mut link: Vec<(usize, f64)> = Vec::new();

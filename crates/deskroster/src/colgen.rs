@@ -360,20 +360,15 @@ fn price_with(
         return Err(BlockError::NoSolution);
     }
     let objective = solved.objective_value();
+    let reported = solved
+        .double_info_value(c"mip_dual_bound")
+        .ok()
+        .filter(|b| b.is_finite());
     let bound = if matches!(solved.status(), S::Optimal) {
         // An LP (no integer column) reports no MIP bound: its optimum is the bound.
-        solved
-            .double_info_value(c"mip_dual_bound")
-            .ok()
-            .filter(|b| b.is_finite())
-            .unwrap_or(objective)
-            .min(objective)
+        reported.unwrap_or(objective).min(objective)
     } else {
-        solved
-            .double_info_value(c"mip_dual_bound")
-            .ok()
-            .filter(|b| b.is_finite())
-            .unwrap_or(f64::NEG_INFINITY)
+        reported.unwrap_or(f64::NEG_INFINITY)
     };
     Ok(Some((
         objective,

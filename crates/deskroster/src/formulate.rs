@@ -1508,34 +1508,6 @@ pub(crate) fn solve_block(
             };
             match model(formulation)?.solve(&first) {
                 Ok(out) if out.proven => return Ok(out),
-                Ok(out) if colgen => {
-                    let f = formulate(problem, block)?;
-                    let seed = Some(out.shifts.as_slice());
-                    match colgen_then_search(problem, block, &settings, f, seed, limit, deadline)? {
-                        // The full model's bound may be the better one.
-                        Some(found) => {
-                            let bound = found.bound.max(out.bound).min(found.objective);
-                            let gap = settings.gap * found.objective.abs().max(1e-9) + 1e-9;
-                            return Ok(BlockOutcome {
-                                bound,
-                                proven: found.objective - bound <= gap,
-                                ..found
-                            });
-                        }
-                        None => {
-                            let exact = evaluate(problem, block, &settings, &out.shifts)?;
-                            let start = BlockOutcome {
-                                objective: exact,
-                                ..out
-                            };
-                            let stop = crate::lns::Stop::Deadline {
-                                at: deadline,
-                                part: (limit * LNS_PART_SHARE).max(1.0),
-                            };
-                            crate::lns::improve(problem, block, &settings, start, stop)
-                        }
-                    }
-                }
                 Ok(out) => {
                     // A search stopped by its limit may overstate (or, within tolerances,
                     // understate) its roster's cost: start from the exact value.
@@ -1544,10 +1516,15 @@ pub(crate) fn solve_block(
                         objective: exact,
                         ..out
                     };
-                    let stop = crate::lns::Stop::Deadline {
-                        at: deadline,
-                        part: (limit * LNS_PART_SHARE).max(1.0),
-                    };
+                    if colgen {
+                        let f = formulate(problem, block)?;
+                        if let Some(found) = colgen_then_search(
+                            problem, block, &settings, f, &start, limit, deadline,
+                        )? {
+                            return Ok(found);
+                        }
+                    }
+                    let stop = search_until(deadline, limit);
                     crate::lns::improve(problem, block, &settings, start, stop)
                 }
                 // No roster yet: the full model keeps the rest of the time.
@@ -1578,6 +1555,20 @@ pub(crate) fn solve_block(
     })
 }
 
+/// Whether `objective` is within the requested gap of `bound`.
+fn within_gap(settings: &BlockSettings, objective: f64, bound: f64) -> bool {
+    objective - bound <= settings.gap * objective.abs().max(1e-9) + 1e-9
+}
+
+/// The large-neighbourhood search's stop under a block's time limit: `deadline`, with parts of at
+/// most `LNS_PART_SHARE` of the limit (at least one second).
+fn search_until(deadline: Instant, limit: f64) -> crate::lns::Stop {
+    crate::lns::Stop::Deadline {
+        at: deadline,
+        part: (limit * LNS_PART_SHARE).max(1.0),
+    }
+}
+
 /// Share of a block's time limit that column generation may price patterns for (see `colgen`).
 const COLGEN_SHARE: f64 = 0.35;
 
@@ -1588,15 +1579,16 @@ const COLGEN_IP_SHARE: f64 = 0.5;
 const COLGEN_IP_MIN_SHARE: f64 = 0.15;
 
 /// Under a time limit, after the full model's share: column generation by person, seeded with
-/// the full model's roster, for a bound and a better roster, then the large-neighbourhood
-/// search from that roster until `deadline`. `None` when the generation finds no roster (the
-/// caller then searches from the seed).
+/// the full model's roster (`seed`, its cost exact), for a bound and a better roster, then the
+/// large-neighbourhood search from the best roster until `deadline`. The bound is the better of
+/// the seed's and the generation's. `None` when the generation gives up (the caller then
+/// searches from the seed).
 fn colgen_then_search(
     problem: &Problem,
     block: &Block,
     settings: &BlockSettings,
     formulation: Formulation,
-    seed: Option<&[Shift]>,
+    seed: &BlockOutcome,
     limit: f64,
     deadline: Instant,
 ) -> Result<Option<BlockOutcome>, BlockError> {
@@ -1611,11 +1603,13 @@ fn colgen_then_search(
             .max(done + Duration::from_secs_f64(limit * COLGEN_IP_MIN_SHARE))
             .min(deadline)
     };
-    let generated = match crate::colgen::generate(&matrix, seed, until, ip_end, settings.workers) {
-        Ok(Some(g)) => g,
-        Ok(None) | Err(BlockError::NoSolution) => return Ok(None),
-        Err(e) => return Err(e),
-    };
+    let generated =
+        match crate::colgen::generate(&matrix, Some(&seed.shifts), until, ip_end, settings.workers)
+        {
+            Ok(Some(g)) => g,
+            Ok(None) | Err(BlockError::NoSolution) => return Ok(None),
+            Err(e) => return Err(e),
+        };
     if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
         eprintln!(
             "colgen: {} rounds, converged {}, bound {:.2}",
@@ -1628,9 +1622,7 @@ fn colgen_then_search(
         .into_iter()
         .filter_map(|shifts| Some((evaluate(problem, block, settings, &shifts).ok()?, shifts)))
         .collect();
-    if let Some(seed) = seed {
-        candidates.push((evaluate(problem, block, settings, seed)?, seed.to_vec()));
-    }
+    candidates.push((seed.objective, seed.shifts.clone()));
     if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
         let costs: Vec<f64> = candidates.iter().map(|c| c.0).collect();
         eprintln!("colgen: rosters (master's IP, dive, seed) cost {costs:?}");
@@ -1639,32 +1631,31 @@ fn colgen_then_search(
     else {
         return Ok(None);
     };
-    let close = |objective: f64, bound: f64| {
-        objective - bound <= settings.gap * objective.abs().max(1e-9) + 1e-9
-    };
-    let bound = generated.bound.min(objective);
+    let bound = generated.bound.max(seed.bound).min(objective);
     let start = BlockOutcome {
         shifts,
         objective,
         bound,
-        proven: close(objective, bound),
+        proven: within_gap(settings, objective, bound),
         columns,
         rows,
     };
     if start.proven {
         return Ok(Some(start));
     }
-    let stop = crate::lns::Stop::Deadline {
-        at: deadline,
-        part: (limit * LNS_PART_SHARE).max(1.0),
-    };
-    let out = crate::lns::improve(problem, block, settings, start, stop);
+    let out = crate::lns::improve(
+        problem,
+        block,
+        settings,
+        start,
+        search_until(deadline, limit),
+    );
     let objective = evaluate(problem, block, settings, &out.shifts)?;
     let bound = out.bound.min(objective);
     Ok(Some(BlockOutcome {
         objective,
         bound,
-        proven: close(objective, bound),
+        proven: within_gap(settings, objective, bound),
         ..out
     }))
 }
@@ -1691,9 +1682,7 @@ fn heuristic_first(
     let Some(start) = crate::greedy::greedy(problem, block) else {
         return Ok(None);
     };
-    let close = |objective: f64, bound: f64| {
-        objective - bound <= settings.gap * objective.abs().max(1e-9) + 1e-9
-    };
+    let close = |objective: f64, bound: f64| within_gap(settings, objective, bound);
     // A greedy roster that breaks a rule of this block (it does not know every rule) is no start.
     let Ok(objective) = evaluate(problem, block, settings, &start) else {
         return Ok(None);

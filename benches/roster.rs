@@ -78,6 +78,20 @@ fn solve_and_report(name: &str, p: &Problem, gap: f64) -> Roster {
         report.penalties.total(),
         peak_mib()
     );
+    if std::env::var_os("BLOCKS").is_some() {
+        for b in &s.blocks {
+            println!(
+                "  block day {:>3} ({} days): {:>6} columns, objective {:>9.2}, bound {:>9.2}, {:>6.2} s{}",
+                b.first_day,
+                b.days,
+                b.columns,
+                b.objective,
+                b.bound,
+                b.seconds,
+                if b.reused { " (reused)" } else { "" }
+            );
+        }
+    }
     s.roster
 }
 

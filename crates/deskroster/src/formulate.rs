@@ -1166,7 +1166,7 @@ pub(crate) struct Matrix {
 impl Formulation {
     /// Solves with HiGHS and reads back the chosen shifts.
     pub(crate) fn solve(self, settings: &BlockSettings) -> Result<BlockOutcome, BlockError> {
-        self.run(settings, false)
+        self.run(settings)
     }
 
     /// The model as plain data (see [`Matrix`]). The `highs` crate does not read a model back,
@@ -1254,16 +1254,6 @@ impl Formulation {
         })
     }
 
-    /// The optimum of the LP relaxation: a lower bound on the block's cost.
-    pub(crate) fn lp_bound(self, settings: &BlockSettings) -> Result<f64, BlockError> {
-        let out = self.run(settings, true)?;
-        if out.proven {
-            Ok(out.objective)
-        } else {
-            Err(BlockError::NoSolution)
-        }
-    }
-
     /// One line per shift column, `column person desk day start end` (indices; minutes after
     /// midnight): what the solver's columns c0, c1, ... of an exported model mean.
     fn column_names(&self) -> String {
@@ -1313,11 +1303,7 @@ impl Formulation {
         out
     }
 
-    fn run(
-        mut self,
-        settings: &BlockSettings,
-        relaxation: bool,
-    ) -> Result<BlockOutcome, BlockError> {
+    fn run(mut self, settings: &BlockSettings) -> Result<BlockOutcome, BlockError> {
         let ncols = self.cols.len();
         let nrows = self.rows.len();
         let initial: Option<Vec<(usize, f64)>> = settings.initial.as_ref().map(|init| {
@@ -1367,9 +1353,6 @@ impl Formulation {
             }
         }
         let set = |m: &mut highs::Model, k: &str, v: f64| m.try_set_option(k, v).is_ok();
-        if relaxation {
-            let _ = model.try_set_option("solve_relaxation", true);
-        }
         set(&mut model, "mip_rel_gap", settings.gap);
         if let Some(t) = settings.time_limit {
             set(&mut model, "time_limit", t.max(0.0));
@@ -1679,19 +1662,43 @@ fn heuristic_first(
     settings: &BlockSettings,
     formulation: Formulation,
 ) -> Result<Option<BlockOutcome>, BlockError> {
-    let Some(start) = crate::greedy::greedy(problem, block) else {
-        return Ok(None);
-    };
     let close = |objective: f64, bound: f64| within_gap(settings, objective, bound);
-    // A greedy roster that breaks a rule of this block (it does not know every rule) is no start.
-    let Ok(objective) = evaluate(problem, block, settings, &start) else {
-        return Ok(None);
-    };
     let (columns, rows) = (formulation.cols.len(), formulation.rows.len());
-    let bound = match formulation.lp_bound(settings) {
-        Ok(b) => b,
+    // The relaxation's optimum is the bound; a dive from it is the first roster tried, the
+    // greedy roster the second (see `dive`).
+    let dived = match crate::dive::dive(&formulation.matrix()?, settings.gap, None) {
+        Ok(d) => d,
         Err(BlockError::NoSolution) => return Ok(None),
         Err(e) => return Err(e),
+    };
+    let bound = dived.bound;
+    // A roster that breaks a rule of this block (the greedy does not know every rule) is no
+    // start.
+    let exact = |shifts: Vec<Shift>| {
+        evaluate(problem, block, settings, &shifts)
+            .ok()
+            .map(|o| (o, shifts))
+    };
+    let mut best = dived.shifts.and_then(exact);
+    if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
+        eprintln!(
+            "dive: bound {:.2}, roster {:?}, {} LP solves, {:.2}s",
+            bound,
+            best.as_ref().map(|b| b.0),
+            dived.solves,
+            dived.seconds
+        );
+    }
+    if !best.as_ref().is_some_and(|(o, _)| close(*o, bound)) {
+        // The greedy roster, when the dive's is not good enough.
+        if let Some(g) = crate::greedy::greedy(problem, block).and_then(exact) {
+            if best.as_ref().is_none_or(|(o, _)| g.0 < *o) {
+                best = Some(g);
+            }
+        }
+    }
+    let Some((objective, start)) = best else {
+        return Ok(None);
     };
     let incumbent = BlockOutcome {
         shifts: start,

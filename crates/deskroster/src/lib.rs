@@ -13,6 +13,7 @@ pub mod check;
 mod colgen;
 mod columns;
 pub mod curtois;
+mod dive;
 pub mod explain;
 mod formulate;
 mod greedy;

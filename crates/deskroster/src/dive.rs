@@ -1,13 +1,13 @@
 //! LP diving: a roster by rounding the relaxation of a block's model step by step.
 //!
 //! The relaxation is solved once; then, round after round, shifts the LP takes whole are kept,
-//! and the LP's largest fractional shifts (at most one per person and day, a share [`BATCH`] of
-//! those left) are fixed to 1 and the LP is solved again from its previous basis. A fixing that
+//! and the LP's largest fractional shifts (at most one per person and day, a share of those
+//! left, [`BATCHES`]) are fixed to 1 and the LP is solved again from its previous basis. A fixing that
 //! makes the LP infeasible, or raises its cost more than the requested gap above the
 //! relaxation's optimum, is halved (the largest shifts stay) down to a single shift; a single
 //! shift that still does is dropped (fixed to 0), and if dropping it raises the cost too, the
-//! dive goes on without the cost limit. It ends when no shift is fractional: the roster is the
-//! fixed shifts.
+//! dive goes on without the cost limit, and a second dive with smaller steps follows it. A dive
+//! ends when no shift is fractional: the roster is the fixed shifts.
 //!
 //! On loose problems (many people, every rule satisfiable, e.g. the generated 60-person term) the
 //! relaxation's optimum is often reached by an integral roster and the dive finds one in a few
@@ -16,15 +16,13 @@
 //! problems (the sample term) its rosters are poor; the caller keeps the better of its roster and
 //! others. The relaxation's optimum is returned too: a lower bound on the block's cost.
 
+use std::collections::HashSet;
 use std::time::Instant;
 
 use highs::{Col, HighsModelStatus as S, RowProblem, Sense};
 
 use crate::formulate::{BlockError, Matrix};
 use crate::model::Shift;
-
-/// The share of the fractional shifts fixed per round.
-const BATCH: f64 = 0.3;
 
 /// What a dive found.
 #[derive(Clone, Debug)]
@@ -47,12 +45,13 @@ fn lp(model: highs::Model) -> Result<highs::SolvedModel, BlockError> {
 
 /// Dives from the relaxation of `m` until a roster or `end`. Fixings that would take the
 /// relaxation's cost more than `gap` (relative) above its optimum are halved, then skipped.
+/// When a dive cannot keep to that, one more starts from the relaxation with smaller steps
+/// ([`BATCHES`]); the cheaper roster is returned.
 ///
 /// # Errors
 /// [`BlockError::NoSolution`] when the relaxation itself is infeasible; solver errors.
 pub(crate) fn dive(m: &Matrix, gap: f64, end: Option<Instant>) -> Result<Dived, BlockError> {
     let t0 = Instant::now();
-    let mut solves = 1;
     let mut pb = RowProblem::new();
     let cols: Vec<Col> = (0..m.cost.len())
         .map(|j| pb.add_column(m.cost[j], m.lower[j]..=m.upper[j]))
@@ -76,126 +75,175 @@ pub(crate) fn dive(m: &Matrix, gap: f64, end: Option<Instant>) -> Result<Dived, 
     let _ = model.try_set_option("random_seed", 0);
     // Re-solves start from the previous basis: presolve would only get in the way.
     let _ = model.try_set_option("presolve", "off");
-    let mut solved = lp(model)?;
-    solves += 1;
+    let mut diver = Diver {
+        m,
+        cols,
+        shift_cols: (0..m.shift.len())
+            .filter(|&j| m.shift[j].is_some())
+            .collect(),
+        solves: 0,
+        end,
+    };
+    let mut solved = diver.lp(model)?;
     if !matches!(solved.status(), S::Optimal) {
         return Err(BlockError::NoSolution);
     }
     let bound = solved.objective_value() + m.constant;
-    let shift_cols: Vec<usize> = (0..m.shift.len())
-        .filter(|&j| m.shift[j].is_some())
-        .collect();
-    let mut fixed = vec![false; m.cost.len()];
-    let mut dropped = vec![false; m.cost.len()];
     // Fixings must keep the relaxation feasible and within `gap` of its optimum.
-    let mut limit = bound + gap * bound.abs() + 1e-9 - m.constant;
-    let good = |s: &highs::SolvedModel, limit: f64| {
-        matches!(s.status(), S::Optimal) && s.objective_value() <= limit
-    };
-    loop {
-        if end.is_some_and(|e| Instant::now() >= e) {
-            return Ok(Dived {
-                bound,
-                shifts: None,
-                solves,
-                seconds: t0.elapsed().as_secs_f64(),
-            });
-        }
-        let values = solved.get_solution().columns().to_vec();
-        let mut open: Vec<(f64, usize)> = Vec::new();
-        // Shifts the LP takes whole are kept: fixing them leaves its solution feasible.
-        let mut whole: Vec<usize> = Vec::new();
-        for &j in &shift_cols {
-            let v = values.get(j).copied().unwrap_or(0.0);
-            if fixed[j] || dropped[j] || v <= 1e-6 {
-                continue;
+    let limit = bound + gap * bound.abs() + 1e-9 - m.constant;
+    let mut best: Option<(f64, Vec<Shift>)> = None;
+    for (attempt, &batch) in BATCHES.iter().enumerate() {
+        if attempt > 0 {
+            // Back to the relaxation: every shift free again.
+            let mut model = highs::Model::from(solved);
+            for &j in &diver.shift_cols {
+                model.change_column_bounds(diver.cols[j], m.lower[j]..=m.upper[j]);
             }
-            if v >= 1.0 - 1e-6 {
-                fixed[j] = true;
-                whole.push(j);
-            } else {
-                open.push((v, j));
-            }
+            solved = diver.lp(model)?;
         }
-        if open.is_empty() {
+        let (s, outcome) = diver.attempt(solved, batch, limit)?;
+        solved = s;
+        let Some((cost, shifts, kept)) = outcome else {
+            break;
+        };
+        if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+            best = Some((cost, shifts));
+        }
+        if kept {
             break;
         }
-        // Largest first; ties by column, so the dive is deterministic.
-        open.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    }
+    Ok(Dived {
+        bound,
+        shifts: best.map(|(_, s)| s),
+        solves: diver.solves,
+        seconds: t0.elapsed().as_secs_f64(),
+    })
+}
+
+/// The share of the fractional shifts fixed per round, per attempt.
+const BATCHES: [f64; 3] = [0.3, 0.1, 0.03];
+
+struct Diver<'a> {
+    m: &'a Matrix,
+    cols: Vec<Col>,
+    shift_cols: Vec<usize>,
+    solves: usize,
+    end: Option<Instant>,
+}
+
+/// What one attempt ended with: the roster's cost in the relaxation, its shifts, and whether
+/// the cost limit held all the way; `None` when it stopped without a roster.
+type Attempt = Option<(f64, Vec<Shift>, bool)>;
+
+impl Diver<'_> {
+    fn lp(&mut self, model: highs::Model) -> Result<highs::SolvedModel, BlockError> {
+        self.solves += 1;
+        lp(model)
+    }
+
+    /// One dive from the relaxation solved in `solved`, fixing a share `batch` of the
+    /// fractional shifts per round while the relaxation's cost stays within `limit`.
+    fn attempt(
+        &mut self,
+        mut solved: highs::SolvedModel,
+        batch: f64,
+        mut limit: f64,
+    ) -> Result<(highs::SolvedModel, Attempt), BlockError> {
+        let m = self.m;
+        let mut fixed = vec![false; m.cost.len()];
+        let mut dropped = vec![false; m.cost.len()];
+        let good = |s: &highs::SolvedModel, limit: f64| {
+            matches!(s.status(), S::Optimal) && s.objective_value() <= limit
+        };
         let day = |j: usize| m.shift[j].map(|s| (s.person, s.day));
-        let mut busy: std::collections::HashSet<(usize, usize)> = shift_cols
-            .iter()
-            .filter(|&&j| fixed[j])
-            .filter_map(|&j| day(j))
-            .collect();
-        let want = ((open.len() as f64 * BATCH).ceil() as usize).max(1);
-        let mut pick: Vec<usize> = Vec::with_capacity(want);
-        for &(_, j) in &open {
-            if let Some(k) = day(j) {
-                if busy.insert(k) {
+        loop {
+            if self.end.is_some_and(|e| Instant::now() >= e) {
+                return Ok((solved, None));
+            }
+            let values = solved.get_solution().columns().to_vec();
+            let mut open: Vec<(f64, usize)> = Vec::new();
+            // Shifts the LP takes whole are kept: fixing them leaves its solution feasible.
+            let mut whole: Vec<usize> = Vec::new();
+            for &j in &self.shift_cols {
+                let v = values.get(j).copied().unwrap_or(0.0);
+                if fixed[j] || dropped[j] || v <= 1e-6 {
+                    continue;
+                }
+                if v >= 1.0 - 1e-6 {
+                    fixed[j] = true;
+                    whole.push(j);
+                } else {
+                    open.push((v, j));
+                }
+            }
+            if open.is_empty() {
+                break;
+            }
+            // Largest first; ties by column, so the dive is deterministic.
+            open.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut busy: HashSet<(usize, usize)> = self
+                .shift_cols
+                .iter()
+                .filter(|&&j| fixed[j])
+                .filter_map(|&j| day(j))
+                .collect();
+            let want = ((open.len() as f64 * batch).ceil() as usize).max(1);
+            let mut pick: Vec<usize> = Vec::with_capacity(want);
+            for &(_, j) in &open {
+                if day(j).is_some_and(|k| busy.insert(k)) {
                     pick.push(j);
                     if pick.len() == want {
                         break;
                     }
                 }
             }
-        }
-        if pick.is_empty() {
-            pick.push(open[0].1);
-        }
-        let mut model = highs::Model::from(solved);
-        for &j in whole.iter().chain(&pick) {
-            model.change_column_bounds(cols[j], 1.0..=1.0);
-        }
-        solved = lp(model)?;
-        solves += 1;
-        // Too much at once: keep halving the fixing (the largest shifts stay).
-        while !good(&solved, limit) && pick.len() > 1 {
+            if pick.is_empty() {
+                pick.push(open[0].1);
+            }
             let mut model = highs::Model::from(solved);
-            for &j in &pick[pick.len() / 2..] {
-                model.change_column_bounds(cols[j], m.lower[j]..=m.upper[j]);
+            for &j in whole.iter().chain(&pick) {
+                model.change_column_bounds(self.cols[j], 1.0..=1.0);
             }
-            pick.truncate(pick.len() / 2);
-            solved = lp(model)?;
-            solves += 1;
-        }
-        if good(&solved, limit) {
-            for &j in &pick {
-                fixed[j] = true;
+            solved = self.lp(model)?;
+            // Too much at once: keep halving the fixing (the largest shifts stay).
+            while !good(&solved, limit) && pick.len() > 1 {
+                let mut model = highs::Model::from(solved);
+                for &j in &pick[pick.len() / 2..] {
+                    model.change_column_bounds(self.cols[j], m.lower[j]..=m.upper[j]);
+                }
+                pick.truncate(pick.len() / 2);
+                solved = self.lp(model)?;
             }
-            continue;
+            if good(&solved, limit) {
+                for &j in &pick {
+                    fixed[j] = true;
+                }
+                continue;
+            }
+            // Not even the largest shift alone: the dive goes on without it.
+            let top = pick[0];
+            let mut model = highs::Model::from(solved);
+            model.change_column_bounds(self.cols[top], 0.0..=0.0);
+            dropped[top] = true;
+            solved = self.lp(model)?;
+            if !matches!(solved.status(), S::Optimal) {
+                return Ok((solved, None));
+            }
+            if !good(&solved, limit) {
+                // The relaxation's cost cannot be kept: dive on without a limit.
+                limit = f64::INFINITY;
+            }
         }
-        // Not even the largest shift alone: the dive goes on without it.
-        let top = pick[0];
-        let mut model = highs::Model::from(solved);
-        model.change_column_bounds(cols[top], 0.0..=0.0);
-        dropped[top] = true;
-        solved = lp(model)?;
-        solves += 1;
-        if !matches!(solved.status(), S::Optimal) {
-            return Ok(Dived {
-                bound,
-                shifts: None,
-                solves,
-                seconds: t0.elapsed().as_secs_f64(),
-            });
-        }
-        if !good(&solved, limit) {
-            // The relaxation's cost cannot be kept: dive on without a limit.
-            limit = f64::INFINITY;
-        }
+        let cost = solved.objective_value() + m.constant;
+        let shifts: Vec<Shift> = self
+            .shift_cols
+            .iter()
+            .filter(|&&j| fixed[j])
+            .filter_map(|&j| m.shift[j])
+            .collect();
+        Ok((solved, Some((cost, shifts, limit.is_finite()))))
     }
-    let shifts: Vec<Shift> = shift_cols
-        .iter()
-        .filter(|&&j| fixed[j])
-        .filter_map(|&j| m.shift[j])
-        .collect();
-    Ok(Dived {
-        bound,
-        shifts: Some(shifts),
-        solves,
-        seconds: t0.elapsed().as_secs_f64(),
-    })
 }
 
 #[cfg(test)]

@@ -1682,7 +1682,8 @@ fn heuristic_first(
     let mut best = dived.shifts.and_then(exact);
     if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
         eprintln!(
-            "dive: bound {:.2}, roster {:?}, {} LP solves, {:.2}s",
+            "dive (block day {}): bound {:.2}, roster {:?}, {} LP solves, {:.2}s",
+            block.days.first().copied().unwrap_or(0),
             bound,
             best.as_ref().map(|b| b.0),
             dived.solves,

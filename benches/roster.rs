@@ -41,6 +41,10 @@ fn sample() -> Problem {
 fn options(gap: f64) -> SolveOptions {
     SolveOptions {
         warm_start: std::env::var_os("WARM_START").is_some(),
+        // `TIME_LIMIT=s`: stop after s seconds.
+        time_limit: std::env::var("TIME_LIMIT")
+            .ok()
+            .and_then(|t| t.parse().ok()),
         gap,
         ..SolveOptions::default()
     }

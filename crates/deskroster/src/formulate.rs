@@ -1462,17 +1462,30 @@ pub(crate) fn solve_block(
         settings.initial = crate::greedy::greedy(problem, block);
     }
     let mut formulation = Some(formulate(problem, block)?);
-    // `DESKROSTER_NO_HEURISTIC=1` skips the heuristic path (to measure what it brings).
+    // `DESKROSTER_NO_HEURISTIC=1` skips the heuristic path (to measure what it brings). A block
+    // solved alone under a time limit has its own search (below).
     let heuristic = std::env::var_os("DESKROSTER_NO_HEURISTIC").is_none()
-        && settings.time_limit.is_none()
+        && !(settings.lns && settings.time_limit.is_some())
         && settings.initial.is_none()
         && formulation
             .as_ref()
             .is_some_and(|f| f.cols.len() >= HEURISTIC_MIN_COLUMNS);
+    // The heuristic path's roster, kept in case the full model does no better in its time.
+    let mut fallback: Option<BlockOutcome> = None;
     if heuristic {
         if let Some(f) = formulation.take() {
-            if let Some(out) = heuristic_first(problem, block, &settings, f)? {
-                return Ok(out);
+            let started = Instant::now();
+            match heuristic_first(problem, block, &settings, f)? {
+                Heuristic::Proven(out) => return Ok(out),
+                // The full model starts from the best roster found, with the time left.
+                Heuristic::Start(found) => {
+                    settings.initial = Some(found.shifts.clone());
+                    if let Some(t) = settings.time_limit.as_mut() {
+                        *t = (*t - started.elapsed().as_secs_f64()).max(0.0);
+                    }
+                    fallback = Some(found);
+                }
+                Heuristic::Nothing => {}
             }
         }
     }
@@ -1525,16 +1538,40 @@ pub(crate) fn solve_block(
                 Err(e) => return Err(e),
             }
         }
-        None => model(formulation)?.solve(&settings)?,
+        None => match (model(formulation)?.solve(&settings), fallback.take()) {
+            (Err(BlockError::NoSolution), Some(found)) => return Ok(found),
+            (out, found) => {
+                fallback = found;
+                out?
+            }
+        },
     };
     if out.proven {
         return Ok(out);
     }
     let objective = evaluate(problem, block, &settings, &out.shifts)?;
-    Ok(BlockOutcome {
+    let out = BlockOutcome {
         objective,
         bound: out.bound.min(objective),
         ..out
+    };
+    Ok(match fallback {
+        // The heuristic's roster when the full model ran out of time with a worse one; the
+        // better of the two bounds either way.
+        Some(found) => {
+            let bound = out.bound.max(found.bound);
+            let best = if found.objective < out.objective {
+                found
+            } else {
+                out
+            };
+            BlockOutcome {
+                bound: bound.min(best.objective),
+                proven: within_gap(&settings, best.objective, bound),
+                ..best
+            }
+        }
+        None => out,
     })
 }
 
@@ -1650,25 +1687,40 @@ const HEURISTIC_STALL: u32 = 6;
 /// where the LP bound is not tight (the sample term's weeks) the heuristic path cannot succeed.
 const HEURISTIC_MIN_COLUMNS: usize = 10_000;
 
-/// The cheap path to a proof: the LP relaxation's bound, a greedy roster, and a deterministic
-/// large-neighbourhood search from it. When the roster comes within the gap of the bound, the
-/// block is solved without its full integer program (on the generated large term, the integer
-/// program spends most of its time looking for a roster of cost equal to the LP bound). `None`
-/// when the greedy does not apply or the search stalls short of the bound: the caller then solves
-/// the full model. `formulation` is the block's full model (its LP gives the bound).
+/// What the heuristic path of a large block ends with.
+enum Heuristic {
+    /// A roster proven within the gap.
+    Proven(BlockOutcome),
+    /// The best roster found, not proven, with its exact cost and the relaxation's bound: a
+    /// start for the full model.
+    Start(BlockOutcome),
+    /// No roster.
+    Nothing,
+}
+
+/// The cheap path to a proof for large blocks: the LP relaxation's bound and a dive from it
+/// (`dive`), then, if the dive's roster is not within the gap, the greedy roster, and without a
+/// time limit a deterministic large-neighbourhood search from the better of the two. When the
+/// roster comes within the gap of the bound, the block is solved without its full integer
+/// program (on the generated large term, the integer program spends most of its time looking for
+/// a roster of cost equal to the LP bound). Otherwise the best roster found is the full model's
+/// start. `formulation` is the block's full model (its LP gives the bound).
 fn heuristic_first(
     problem: &Problem,
     block: &Block,
     settings: &BlockSettings,
     formulation: Formulation,
-) -> Result<Option<BlockOutcome>, BlockError> {
+) -> Result<Heuristic, BlockError> {
     let close = |objective: f64, bound: f64| within_gap(settings, objective, bound);
     let (columns, rows) = (formulation.cols.len(), formulation.rows.len());
     // The relaxation's optimum is the bound; a dive from it is the first roster tried, the
     // greedy roster the second (see `dive`).
-    let dived = match crate::dive::dive(&formulation.matrix()?, settings.gap, None) {
+    let end = settings
+        .time_limit
+        .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+    let dived = match crate::dive::dive(&formulation.matrix()?, settings.gap, end) {
         Ok(d) => d,
-        Err(BlockError::NoSolution) => return Ok(None),
+        Err(BlockError::NoSolution) => return Ok(Heuristic::Nothing),
         Err(e) => return Err(e),
     };
     let bound = dived.bound;
@@ -1699,7 +1751,7 @@ fn heuristic_first(
         }
     }
     let Some((objective, start)) = best else {
-        return Ok(None);
+        return Ok(Heuristic::Nothing);
     };
     let incumbent = BlockOutcome {
         shifts: start,
@@ -1711,6 +1763,9 @@ fn heuristic_first(
     };
     let out = if close(objective, bound) {
         incumbent
+    } else if end.is_some() {
+        // Under a time limit the full model gets the time left, from this roster.
+        return Ok(Heuristic::Start(incumbent));
     } else {
         let stop = crate::lns::Stop::Stall {
             rounds: HEURISTIC_STALL,
@@ -1719,12 +1774,17 @@ fn heuristic_first(
         crate::lns::improve(problem, block, settings, incumbent, stop)
     };
     let Ok(objective) = evaluate(problem, block, settings, &out.shifts) else {
-        return Ok(None);
+        return Ok(Heuristic::Nothing);
     };
     if !close(objective, bound) {
-        return Ok(None);
+        return Ok(Heuristic::Start(BlockOutcome {
+            objective,
+            bound: bound.min(objective),
+            proven: false,
+            ..out
+        }));
     }
-    Ok(Some(BlockOutcome {
+    Ok(Heuristic::Proven(BlockOutcome {
         objective,
         bound: bound.min(objective),
         proven: true,
@@ -1833,7 +1893,8 @@ mod heuristic_tests {
             };
             let settings = BlockSettings::default();
             let model = formulate(&p, &block).expect("a model");
-            let Some(out) = heuristic_first(&p, &block, &settings, model).expect("no solver error")
+            let Heuristic::Proven(out) =
+                heuristic_first(&p, &block, &settings, model).expect("no solver error")
             else {
                 continue;
             };
@@ -1853,6 +1914,35 @@ mod heuristic_tests {
             break;
         }
         assert!(proven > 0, "the heuristic path never succeeded");
+    }
+
+    #[test]
+    fn out_of_time_the_heuristic_path_still_hands_over_a_legal_roster() {
+        let p = generate(&SynthSpec {
+            people: 10,
+            desks: 2,
+            weeks: 1,
+            seed: 1,
+            term_budgets: false,
+        });
+        let block = Block {
+            days: (0..7).collect(),
+            ..Block::default()
+        };
+        // No time for the dive: the greedy roster, exactly evaluated, is the start.
+        let settings = BlockSettings {
+            time_limit: Some(0.0),
+            ..BlockSettings::default()
+        };
+        let model = formulate(&p, &block).expect("a model");
+        let out = match heuristic_first(&p, &block, &settings, model).expect("no solver error") {
+            Heuristic::Start(out) | Heuristic::Proven(out) => out,
+            Heuristic::Nothing => panic!("no roster"),
+        };
+        let report = crate::check::check(&p, &crate::model::Roster::new(out.shifts.clone()));
+        assert!(report.violations.is_empty());
+        assert!((report.penalties.total() - out.objective).abs() < 1e-6);
+        assert!(out.bound <= out.objective + 1e-9);
     }
 }
 

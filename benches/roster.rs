@@ -2,6 +2,7 @@
 //!
 //! - `sample`: solve the sample term (schedules/winter-2027), proven within 0.5%.
 //! - `large`: a generated term, 60 people, 4 desks, 15 weeks (`LARGE_SEED=n` for another one).
+//! - `mid`: generated 4-week terms of 14, 20 and 25 people (the quick dive's range).
 //! - `check`: the independent checker on the sample term's roster.
 //! - `sick-day`, `sick-week`: a one-day / a week-long absence repaired on the sample roster.
 //!
@@ -184,6 +185,20 @@ fn main() {
         }
         if wants("sick-week") {
             sick("sick-week", &p, &roster, 7);
+        }
+    }
+    if wants("mid") {
+        for (people, desks, seed) in [(14, 2, 2), (20, 2, 1), (25, 3, 3)] {
+            let p = generate(&SynthSpec {
+                people,
+                desks,
+                weeks: 4,
+                seed,
+                term_budgets: false,
+            });
+            let name =
+                format!("mid {people} people, {desks} desks, 4 weeks, seed {seed} (gap 0.5%)");
+            solve_and_report(&name, &p, 0.005);
         }
     }
     if wants("large") {

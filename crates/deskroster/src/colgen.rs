@@ -673,7 +673,7 @@ mod tests {
                 .and_then(|f| f.matrix())
                 .expect("a matrix");
             // A dive that ends at once: only the relaxation's optimum.
-            let lp = crate::dive::dive(&matrix, 0.0, Some(Instant::now()))
+            let lp = crate::dive::dive(&matrix, 0.0, Some(Instant::now()), false)
                 .expect("an LP bound")
                 .bound;
             let far = Instant::now() + Duration::from_secs(120);

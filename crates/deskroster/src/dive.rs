@@ -46,11 +46,17 @@ fn lp(model: highs::Model) -> Result<highs::SolvedModel, BlockError> {
 /// Dives from the relaxation of `m` until a roster or `end`. Fixings that would take the
 /// relaxation's cost more than `gap` (relative) above its optimum are halved, then skipped.
 /// When a dive cannot keep to that, one more starts from the relaxation with smaller steps
-/// ([`BATCHES`]); the cheaper roster is returned.
+/// ([`BATCHES`]); the cheaper roster is returned. A `quick` dive makes one attempt and gives up
+/// (no roster) as soon as the cost cannot be kept: a cheap try before the full model.
 ///
 /// # Errors
 /// [`BlockError::NoSolution`] when the relaxation itself is infeasible; solver errors.
-pub(crate) fn dive(m: &Matrix, gap: f64, end: Option<Instant>) -> Result<Dived, BlockError> {
+pub(crate) fn dive(
+    m: &Matrix,
+    gap: f64,
+    end: Option<Instant>,
+    quick: bool,
+) -> Result<Dived, BlockError> {
     let t0 = Instant::now();
     let mut pb = RowProblem::new();
     let cols: Vec<Col> = (0..m.cost.len())
@@ -92,7 +98,8 @@ pub(crate) fn dive(m: &Matrix, gap: f64, end: Option<Instant>) -> Result<Dived, 
     // Fixings must keep the relaxation feasible and within `gap` of its optimum.
     let limit = bound + gap * bound.abs() + 1e-9 - m.constant;
     let mut best: Option<(f64, Vec<Shift>)> = None;
-    for (attempt, &batch) in BATCHES.iter().enumerate() {
+    let attempts = if quick { 1 } else { BATCHES.len() };
+    for (attempt, &batch) in BATCHES.iter().take(attempts).enumerate() {
         if attempt > 0 {
             // Back to the relaxation: every shift free again.
             let mut model = highs::Model::from(solved);
@@ -101,7 +108,7 @@ pub(crate) fn dive(m: &Matrix, gap: f64, end: Option<Instant>) -> Result<Dived, 
             }
             solved = diver.lp(model)?;
         }
-        let (s, outcome) = diver.attempt(solved, batch, limit)?;
+        let (s, outcome) = diver.attempt(solved, batch, limit, quick)?;
         solved = s;
         let Some((cost, shifts, kept)) = outcome else {
             break;
@@ -143,12 +150,14 @@ impl Diver<'_> {
     }
 
     /// One dive from the relaxation solved in `solved`, fixing a share `batch` of the
-    /// fractional shifts per round while the relaxation's cost stays within `limit`.
+    /// fractional shifts per round while the relaxation's cost stays within `limit` (with
+    /// `give_up`, ending without a roster as soon as it cannot).
     fn attempt(
         &mut self,
         mut solved: highs::SolvedModel,
         batch: f64,
         mut limit: f64,
+        give_up: bool,
     ) -> Result<(highs::SolvedModel, Attempt), BlockError> {
         let m = self.m;
         let mut fixed = vec![false; m.cost.len()];
@@ -231,6 +240,9 @@ impl Diver<'_> {
                 return Ok((solved, None));
             }
             if !good(&solved, limit) {
+                if give_up {
+                    return Ok((solved, None));
+                }
                 // The relaxation's cost cannot be kept: dive on without a limit.
                 limit = f64::INFINITY;
             }
@@ -280,7 +292,7 @@ mod tests {
                 term_budgets: false,
             });
             let (matrix, optimum) = week(&p);
-            let d = dive(&matrix, 0.0, None).expect("no solver error");
+            let d = dive(&matrix, 0.0, None, false).expect("no solver error");
             assert!(
                 d.bound <= optimum + 1e-6,
                 "seed {seed}: bound {} > {optimum}",
@@ -313,7 +325,7 @@ mod tests {
             term_budgets: false,
         });
         let (matrix, optimum) = week(&p);
-        let d = dive(&matrix, 0.0, None).expect("no solver error");
+        let d = dive(&matrix, 0.0, None, false).expect("no solver error");
         let cost = check(&p, &Roster::new(d.shifts.expect("a roster")))
             .penalties
             .total();
@@ -338,7 +350,7 @@ mod tests {
             term_budgets: false,
         });
         let (matrix, optimum) = week(&p);
-        let d = dive(&matrix, 0.0, Some(Instant::now())).expect("no solver error");
+        let d = dive(&matrix, 0.0, Some(Instant::now()), false).expect("no solver error");
         assert!(d.shifts.is_none());
         assert!(d.bound <= optimum + 1e-6);
     }

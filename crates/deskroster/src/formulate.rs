@@ -1479,9 +1479,11 @@ pub(crate) fn solve_block(
             let quick = f.cols.len() < HEURISTIC_MIN_COLUMNS;
             match heuristic_first(problem, block, &settings, f, quick)? {
                 Heuristic::Proven(out) => return Ok(out),
-                // The full model starts from the best roster found, with the time left.
+                // The full model gets the time left, and this roster is kept in case it does no
+                // better. It is not handed to HiGHS as a start: HiGHS completes the auxiliary
+                // variables of a start by a sub-problem, a path that once reported a zero gap for
+                // a non-optimal repair (DESIGN.md, "Why is the greedy warm start off by default?").
                 Heuristic::Start(found) => {
-                    settings.initial = Some(found.shifts.clone());
                     if let Some(t) = settings.time_limit.as_mut() {
                         *t = (*t - started.elapsed().as_secs_f64()).max(0.0);
                     }
@@ -1700,8 +1702,8 @@ const QUICK_DIVE_MIN_COLUMNS: usize = 4_000;
 enum Heuristic {
     /// A roster proven within the gap.
     Proven(BlockOutcome),
-    /// The best roster found, not proven, with its exact cost and the relaxation's bound: a
-    /// start for the full model.
+    /// The best roster found, not proven, with its exact cost and the relaxation's bound: kept
+    /// while the full model runs.
     Start(BlockOutcome),
     /// No roster.
     Nothing,
@@ -1712,8 +1714,9 @@ enum Heuristic {
 /// time limit a deterministic large-neighbourhood search from the better of the two. When the
 /// roster comes within the gap of the bound, the block is solved without its full integer
 /// program (on the generated large term, the integer program spends most of its time looking for
-/// a roster of cost equal to the LP bound). Otherwise the best roster found is the full model's
-/// start. `formulation` is the block's full model (its LP gives the bound).
+/// a roster of cost equal to the LP bound). Otherwise the best roster found is returned to be kept
+/// while the full model runs. With `quick`, only one quick dive (see `dive`). `formulation` is the
+/// block's full model (its LP gives the bound).
 fn heuristic_first(
     problem: &Problem,
     block: &Block,

@@ -413,6 +413,27 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(4))]
+
+    /// Weeks of 4 000 shift columns or more go through the LP dive first (a quick dive below
+    /// 10 000, the whole heuristic path above): the roster still passes the checker, its total is
+    /// the objective, the proof holds within the requested gap, and the run is deterministic.
+    #[test]
+    fn dived_weeks_pass_the_checker_and_are_proven(people in 14usize..=32, seed in 1u64..1000) {
+        let p = generate(&SynthSpec { people, desks: 2, weeks: 1, seed, term_budgets: false });
+        let options = SolveOptions { gap: 0.005, ..SolveOptions::default() };
+        let s = solve(&p, &options).expect("solve");
+        prop_assume!(s.blocks.iter().all(|b| b.columns >= 4_000));
+        assert_checked(&p, &s);
+        prop_assert!(s.summary.proven_optimal, "{:?}", s.summary);
+        prop_assert!(s.summary.bound <= s.summary.objective + 1e-9);
+        prop_assert!(s.summary.objective - s.summary.bound <= 0.005 * s.summary.objective.abs() + 1e-6);
+        let again = solve(&p, &options).expect("solve");
+        prop_assert_eq!(&again.roster, &s.roster);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Repair properties
 // ---------------------------------------------------------------------------------------------

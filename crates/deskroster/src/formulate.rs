@@ -1483,7 +1483,7 @@ pub(crate) fn solve_block(
                 // better. It is not handed to HiGHS as a start: HiGHS completes the auxiliary
                 // variables of a start by a sub-problem, a path that once reported a zero gap for
                 // a non-optimal repair (DESIGN.md, "Why is the greedy warm start off by default?").
-                Heuristic::Start(found) => {
+                Heuristic::Unproven(found) => {
                     if let Some(t) = settings.time_limit.as_mut() {
                         *t = (*t - started.elapsed().as_secs_f64()).max(0.0);
                     }
@@ -1704,7 +1704,7 @@ enum Heuristic {
     Proven(BlockOutcome),
     /// The best roster found, not proven, with its exact cost and the relaxation's bound: kept
     /// while the full model runs.
-    Start(BlockOutcome),
+    Unproven(BlockOutcome),
     /// No roster.
     Nothing,
 }
@@ -1758,7 +1758,7 @@ fn heuristic_first(
     }
     if quick && !best.as_ref().is_some_and(|(o, _)| close(*o, bound)) {
         return Ok(match best {
-            Some((objective, shifts)) => Heuristic::Start(BlockOutcome {
+            Some((objective, shifts)) => Heuristic::Unproven(BlockOutcome {
                 shifts,
                 objective,
                 bound: bound.min(objective),
@@ -1791,8 +1791,8 @@ fn heuristic_first(
     let out = if close(objective, bound) {
         incumbent
     } else if end.is_some() {
-        // Under a time limit the full model gets the time left, from this roster.
-        return Ok(Heuristic::Start(incumbent));
+        // Under a time limit the full model gets the time left (no search here).
+        return Ok(Heuristic::Unproven(incumbent));
     } else {
         let stop = crate::lns::Stop::Stall {
             rounds: HEURISTIC_STALL,
@@ -1804,7 +1804,7 @@ fn heuristic_first(
         return Ok(Heuristic::Nothing);
     };
     if !close(objective, bound) {
-        return Ok(Heuristic::Start(BlockOutcome {
+        return Ok(Heuristic::Unproven(BlockOutcome {
             objective,
             bound: bound.min(objective),
             proven: false,
@@ -1964,7 +1964,7 @@ mod heuristic_tests {
         let model = formulate(&p, &block).expect("a model");
         let out =
             match heuristic_first(&p, &block, &settings, model, false).expect("no solver error") {
-                Heuristic::Start(out) | Heuristic::Proven(out) => out,
+                Heuristic::Unproven(out) | Heuristic::Proven(out) => out,
                 Heuristic::Nothing => panic!("no roster"),
             };
         let report = crate::check::check(&p, &crate::model::Roster::new(out.shifts.clone()));

@@ -11,7 +11,7 @@
 //!
 //! On loose problems (many people, every rule satisfiable, e.g. the generated 60-person term) the
 //! relaxation's optimum is often reached by an integral roster and the dive finds one in a few
-//! LP solves: 2–5 s for a 28 000-column week of the generated 60-person term, where HiGHS's
+//! LP solves: 2–6 s for a 28 000-column week of the generated 60-person term, where HiGHS's
 //! own search takes 28 s and the greedy roster with the neighbourhood search 16–96 s. On tight
 //! problems (the sample term) its rosters are poor; the caller keeps the better of its roster and
 //! others. The relaxation's optimum is returned too: a lower bound on the block's cost.

@@ -1542,12 +1542,9 @@ pub(crate) fn solve_block(
                 Err(e) => return Err(e),
             }
         }
-        None => match (model(formulation)?.solve(&settings), fallback.take()) {
-            (Err(BlockError::NoSolution), Some(found)) => return Ok(found),
-            (out, found) => {
-                fallback = found;
-                out?
-            }
+        None => match model(formulation)?.solve(&settings) {
+            Err(BlockError::NoSolution) => return fallback.ok_or(BlockError::NoSolution),
+            out => out?,
         },
     };
     if out.proven {
@@ -1694,8 +1691,8 @@ const HEURISTIC_MIN_COLUMNS: usize = 10_000;
 /// Blocks with fewer shift columns go straight to the full model. On the sample term's weeks
 /// (3 300 columns, LP 90.1 against 93.5) a quick dive never succeeds and cost 0.2–0.8 s a week
 /// (the term: 26.4 and 27.6 s against 25.8 and 24.9 s); on 4 weeks of generated terms (4 200–9 700
-/// columns a week) it took 14 people/2 desks from 3.8 to 2.5 s, 20/2 from 5.2 to 1.0 s, 25/3
-/// from 13.9 to 7.4 s.
+/// columns a week, `cargo bench --bench roster -- mid`) it took 14 people/2 desks from 4.1 to
+/// 2.8 s, 20/2 from 5.3 to 1.05 s, 25/3 from 13.9 to 8.1 s.
 const QUICK_DIVE_MIN_COLUMNS: usize = 4_000;
 
 /// What the heuristic path of a large block ends with.

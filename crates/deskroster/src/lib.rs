@@ -24,6 +24,7 @@ pub mod output;
 pub mod publish;
 pub mod repair;
 pub mod roster_csv;
+mod runs;
 pub mod solve;
 pub mod synth;
 

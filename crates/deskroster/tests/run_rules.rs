@@ -1,0 +1,258 @@
+//! The run rules (`max_consecutive_days`, `min_consecutive_days`, `min_consecutive_days_off`)
+//! against brute force.
+//!
+//! The solver models a person's minimum-run rules as a path through a network (`runs.rs`), not
+//! as the rows the checker reads. These properties generate one-week problems in the Curtois & Qu
+//! format (run rules, shift limits, total minutes, weekends, forbidden successions, days off,
+//! requests, template cover), list every roster that keeps the hard rules by asking the
+//! independent checker about each person's every week, and assert that the solver's proven
+//! optimum is the cheapest of them all, as priced by the checker.
+
+use deskroster::check::check;
+use deskroster::curtois::parse;
+use deskroster::model::{Problem, Roster, Shift};
+use deskroster::solve::{solve, SolveOptions};
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+
+const DAYS: usize = 7;
+
+/// Rosters enumerated at most per case (the product of each person's legal weeks).
+const MAX_ROSTERS: usize = 6_000;
+
+#[derive(Clone, Debug)]
+struct Staff {
+    /// Most shifts of each template.
+    max_shifts: Vec<u32>,
+    /// Fewest and most shifts (of 480 minutes) over the week.
+    min_total: u32,
+    extra_total: u32,
+    max_on: u32,
+    min_on: u32,
+    min_off: u32,
+    max_weekends: u32,
+    days_off: Vec<usize>,
+}
+
+#[derive(Clone, Debug)]
+struct Week {
+    templates: usize,
+    staff: Vec<Staff>,
+    /// (person, day, template, weight, on): a request to work (`on`) or not to work a shift.
+    requests: Vec<(usize, usize, usize, u32, bool)>,
+    /// Per day and template: requirement, weight under, weight over.
+    cover: Vec<(u32, u32, u32)>,
+}
+
+fn staff(templates: usize) -> impl Strategy<Value = Staff> {
+    (
+        prop::collection::vec(1u32..=7, templates),
+        0u32..=2,
+        0u32..=5,
+        2u32..=5,
+        1u32..=3,
+        1u32..=3,
+        0u32..=1,
+        prop::collection::vec(0usize..DAYS, 0..=2),
+    )
+        .prop_map(
+            |(
+                max_shifts,
+                min_total,
+                extra_total,
+                max_on,
+                min_on,
+                min_off,
+                max_weekends,
+                days_off,
+            )| {
+                Staff {
+                    max_shifts,
+                    min_total,
+                    extra_total,
+                    max_on,
+                    min_on,
+                    min_off,
+                    max_weekends,
+                    days_off,
+                }
+            },
+        )
+}
+
+fn week() -> impl Strategy<Value = Week> {
+    (1usize..=2)
+        .prop_flat_map(|templates| {
+            let people = if templates == 1 { 2..=3usize } else { 2..=2 };
+            (
+                Just(templates),
+                prop::collection::vec(staff(templates), people),
+                prop::collection::vec(
+                    (
+                        0usize..3,
+                        0usize..DAYS,
+                        0usize..templates,
+                        1u32..=3,
+                        any::<bool>(),
+                    ),
+                    0..=4,
+                ),
+                prop::collection::vec((0u32..=2, 1u32..=100, 1u32..=3), DAYS * templates),
+            )
+        })
+        .prop_map(|(templates, staff, requests, cover)| Week {
+            templates,
+            requests: requests.into_iter().filter(|r| r.0 < staff.len()).collect(),
+            staff,
+            cover,
+        })
+}
+
+const NAMES: [&str; 2] = ["E", "L"];
+
+/// The week in the benchmark's text format.
+fn text(w: &Week) -> String {
+    let mut t = format!("SECTION_HORIZON\n{DAYS}\n\nSECTION_SHIFTS\n");
+    for (i, name) in NAMES.iter().enumerate().take(w.templates) {
+        // A late shift may not be followed by an early one.
+        let cannot = if i == 1 { "E" } else { "" };
+        t += &format!("{name},480,{cannot}\n");
+    }
+    t += "\nSECTION_STAFF\n";
+    for (p, s) in w.staff.iter().enumerate() {
+        let limits: Vec<String> = (0..w.templates)
+            .map(|i| format!("{}={}", NAMES[i], s.max_shifts[i]))
+            .collect();
+        t += &format!(
+            "P{p},{},{},{},{},{},{},{}\n",
+            limits.join("|"),
+            (s.min_total + s.extra_total) * 480,
+            s.min_total * 480,
+            s.max_on,
+            s.min_on,
+            s.min_off,
+            s.max_weekends
+        );
+    }
+    t += "\nSECTION_DAYS_OFF\n";
+    for (p, s) in w.staff.iter().enumerate() {
+        let mut days_off = s.days_off.clone();
+        days_off.sort_unstable();
+        days_off.dedup();
+        let days: Vec<String> = days_off.iter().map(ToString::to_string).collect();
+        t += &format!("P{p},{}\n", days.join(","));
+    }
+    let requests = |on: bool| {
+        w.requests
+            .iter()
+            .filter(|r| r.4 == on)
+            .map(|&(p, d, i, weight, _)| format!("P{p},{d},{},{weight}\n", NAMES[i]))
+            .collect::<String>()
+    };
+    t += &format!("\nSECTION_SHIFT_ON_REQUESTS\n{}", requests(true));
+    t += &format!("\nSECTION_SHIFT_OFF_REQUESTS\n{}", requests(false));
+    t += "\nSECTION_COVER\n";
+    for d in 0..DAYS {
+        for i in 0..w.templates {
+            let (req, under, over) = w.cover[d * w.templates + i];
+            t += &format!("{d},{},{req},{under},{over}\n", NAMES[i]);
+        }
+    }
+    t
+}
+
+/// Person `p`'s week: per day, no shift or one template.
+fn shifts(p: &Problem, person: usize, week: &[Option<usize>]) -> Vec<Shift> {
+    week.iter()
+        .enumerate()
+        .filter_map(|(day, t)| {
+            t.map(|t| Shift {
+                day,
+                desk: p.templates[t].desk,
+                time: p.templates[t].time,
+                person,
+            })
+        })
+        .collect()
+}
+
+/// Every week of person `person` that breaks none of their hard rules, by the checker.
+fn legal_weeks(p: &Problem, person: usize) -> Vec<Vec<Shift>> {
+    let choices = p.templates.len() + 1;
+    let mut out = Vec::new();
+    for code in 0..choices.pow(DAYS as u32) {
+        let week: Vec<Option<usize>> = (0..DAYS)
+            .map(|d| match (code / choices.pow(d as u32)) % choices {
+                0 => None,
+                c => Some(c - 1),
+            })
+            .collect();
+        let mine = shifts(p, person, &week);
+        // Only this person's breaches: the others have no shift in this roster.
+        let report = check(p, &Roster::new(mine.clone()));
+        if report
+            .violations
+            .iter()
+            .all(|v| v.person.is_some_and(|q| q != person))
+        {
+            out.push(mine);
+        }
+    }
+    out
+}
+
+fn config() -> Config {
+    Config {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(32),
+        max_shrink_iters: if std::env::var_os("CI").is_some() {
+            0
+        } else {
+            64
+        },
+        ..Config::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn the_solver_finds_the_cheapest_legal_week(w in week()) {
+        let p = parse(&text(&w), "generated").expect("a well-formed week");
+        let per_person: Vec<Vec<Vec<Shift>>> =
+            (0..p.people.len()).map(|i| legal_weeks(&p, i)).collect();
+        let rosters: usize = per_person.iter().map(Vec::len).product();
+        prop_assume!(rosters <= MAX_ROSTERS);
+        // The cheapest legal roster by brute force, priced by the checker.
+        let mut best: Option<f64> = None;
+        for n in 0..rosters {
+            let mut all = Vec::new();
+            let mut rest = n;
+            for weeks in &per_person {
+                all.extend_from_slice(&weeks[rest % weeks.len()]);
+                rest /= weeks.len();
+            }
+            let report = check(&p, &Roster::new(all));
+            prop_assert!(report.violations.is_empty());
+            let total = report.penalties.total();
+            best = Some(best.map_or(total, |b: f64| b.min(total)));
+        }
+        let options = SolveOptions { gap: 0.0, ..SolveOptions::default() };
+        match (best, solve(&p, &options)) {
+            (None, Err(_)) => {}
+            (None, Ok(s)) => prop_assert!(false, "solved a week with no legal roster: {:?}", s.summary),
+            (Some(best), Err(e)) => prop_assert!(false, "no roster, brute force found {best}: {e}"),
+            (Some(best), Ok(s)) => {
+                let report = check(&p, &s.roster);
+                prop_assert!(report.violations.is_empty(), "{:?}", report.violations);
+                prop_assert!(s.summary.proven_optimal);
+                let total = report.penalties.total();
+                prop_assert!((total - s.summary.objective).abs() < 1e-6, "checker {} vs solver {}", total, s.summary.objective);
+                prop_assert!((total - best).abs() < 1e-6, "solver {} vs brute force {}", total, best);
+            }
+        }
+    }
+}

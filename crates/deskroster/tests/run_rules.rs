@@ -153,9 +153,9 @@ fn text(w: &Week) -> String {
     t += &format!("\nSECTION_SHIFT_OFF_REQUESTS\n{}", requests(false));
     t += "\nSECTION_COVER\n";
     for d in 0..DAYS {
-        for i in 0..w.templates {
+        for (i, name) in NAMES.iter().enumerate().take(w.templates) {
             let (req, under, over) = w.cover[d * w.templates + i];
-            t += &format!("{d},{},{req},{under},{over}\n", NAMES[i]);
+            t += &format!("{d},{name},{req},{under},{over}\n");
         }
     }
     t

@@ -728,8 +728,8 @@ impl<'a> Builder<'a> {
                 let flow: Vec<Variable> = arcs
                     .iter()
                     // Integral arcs, although the LP needs none: HiGHS finds rosters much sooner
-                    // when it may branch on them (Curtois 5 and 6 proven in 13 and 19 s instead of
-                    // 43 s and not in 60 s).
+                    // when it may branch on them (in a Python prototype of the benchmark's model,
+                    // Curtois 5 and 6 proven in 13 and 19 s instead of 43 s and not in 60 s).
                     .map(|_| self.new_var(variable().binary()))
                     .collect();
                 // One unit leaves the source on the first day ...

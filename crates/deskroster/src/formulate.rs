@@ -365,49 +365,47 @@ impl<'a> Builder<'a> {
         // Only on horizons where it was measured to help (see the constants).
         let small = pb.days.len() <= RUN_NETWORK_MAX_DAYS
             && pb.days.len() * pb.people.len() <= RUN_NETWORK_MAX_PERSON_DAYS;
-        let network_for = |p: usize| {
-            let c = &pb.people[p].contract;
-            (whole_horizon
-                && small
-                && self.block.context.iter().all(|s| s.person != p)
-                && (c.min_consecutive_days.unwrap_or(1) > 1
-                    || c.min_consecutive_days_off.unwrap_or(1) > 1))
-                .then(|| RunNetwork {
-                    max_on: c.max_consecutive_days,
-                    min_on: c.min_consecutive_days.unwrap_or(1).max(1),
-                    min_off: c.min_consecutive_days_off.unwrap_or(1).max(1),
-                })
-        };
+        let with_context: HashSet<usize> = self.block.context.iter().map(|s| s.person).collect();
+        let networks: Vec<Option<RunNetwork>> = pb
+            .people
+            .iter()
+            .enumerate()
+            .map(|(p, person)| {
+                let c = &person.contract;
+                (whole_horizon
+                    && small
+                    && !with_context.contains(&p)
+                    && (c.min_consecutive_days.unwrap_or(1) > 1
+                        || c.min_consecutive_days_off.unwrap_or(1) > 1))
+                    .then(|| RunNetwork {
+                        max_on: c.max_consecutive_days,
+                        min_on: c.min_consecutive_days.unwrap_or(1).max(1),
+                        min_off: c.min_consecutive_days_off.unwrap_or(1).max(1),
+                    })
+            })
+            .collect();
 
         // `gap`, one place at a time, and `shifts_per_day`: at most one shift's extended interval
         // [start, end + min_gap) covers any minute of a person's day.
         let gap = pb.rules.min_gap;
         for (&(p, d), idx) in &by_person_day {
             let y = if needs_day(p) {
-                if one_shift_a_day && network_for(p).is_some() {
+                let mut e = Expression::with_capacity(idx.len());
+                for &i in idx {
+                    e.add_mul(1.0, self.x[i]);
+                }
+                if one_shift_a_day && networks[p].is_some() {
                     // An explicit "works that day" variable for the run network: HiGHS branches
                     // on it (work or day off), which proved Curtois 5 in 12.5 s instead of 37 s.
                     let y = self.new_var(variable().binary());
-                    let mut e = Expression::with_capacity(idx.len());
-                    for &i in idx {
-                        e.add_mul(1.0, self.x[i]);
-                    }
                     self.rows.push((e - y).eq(0.0));
                     day_worked.insert((p, d), Expression::from(y));
                     None
                 } else if one_shift_a_day {
-                    let mut e = Expression::with_capacity(idx.len());
-                    for &i in idx {
-                        e.add_mul(1.0, self.x[i]);
-                    }
                     day_worked.insert((p, d), e);
                     None
                 } else {
                     let y = self.new_var(variable().binary());
-                    let mut e = Expression::with_capacity(idx.len());
-                    for &i in idx {
-                        e.add_mul(1.0, self.x[i]);
-                    }
                     self.rows.push((e - y).geq(0.0));
                     day_worked.insert((p, d), Expression::from(y));
                     Some(y)
@@ -670,9 +668,6 @@ impl<'a> Builder<'a> {
             let days = &self.block.days;
             let last_day = pb.days.len().saturating_sub(1);
             let yv = |d: usize| day_worked.get(&(p, d)).cloned().unwrap_or_default();
-            // The run network (see `network_for`) comes on top of the run rows: HiGHS propagates
-            // and cuts better with both (Curtois 7: 1068 after 13 s instead of 1267).
-            let network = network_for(p);
             // `max_consecutive_days`, strengthened by the other run rules: at most
             // `window_max[L]` worked days in any L consecutive days (see `window_limits`).
             if let Some(k) = c.max_consecutive_days {
@@ -719,7 +714,9 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            if let Some(net) = network {
+            // The run network (see `networks`) comes on top of the run rows: HiGHS propagates
+            // and cuts better with both (Curtois 7: 1068 after 13 s instead of 1267).
+            if let Some(net) = networks.get(p).copied().flatten() {
                 self.run_networks = true;
                 let can_work: Vec<bool> = (0..days.len())
                     .map(|d| day_worked.contains_key(&(p, d)))

@@ -44,40 +44,19 @@ struct Week {
     cover: Vec<(u32, u32, u32)>,
 }
 
-fn staff(templates: usize) -> impl Strategy<Value = Staff> {
-    (
-        prop::collection::vec(1u32..=7, templates),
-        0u32..=2,
-        0u32..=5,
-        2u32..=5,
-        1u32..=3,
-        1u32..=3,
-        0u32..=1,
-        prop::collection::vec(0usize..DAYS, 0..=2),
-    )
-        .prop_map(
-            |(
-                max_shifts,
-                min_total,
-                extra_total,
-                max_on,
-                min_on,
-                min_off,
-                max_weekends,
-                days_off,
-            )| {
-                Staff {
-                    max_shifts,
-                    min_total,
-                    extra_total,
-                    max_on,
-                    min_on,
-                    min_off,
-                    max_weekends,
-                    days_off,
-                }
-            },
-        )
+prop_compose! {
+    fn staff(templates: usize)(
+        max_shifts in prop::collection::vec(1u32..=7, templates),
+        min_total in 0u32..=2,
+        extra_total in 0u32..=5,
+        max_on in 2u32..=5,
+        min_on in 1u32..=3,
+        min_off in 1u32..=3,
+        max_weekends in 0u32..=1,
+        days_off in prop::collection::vec(0usize..DAYS, 0..=2),
+    ) -> Staff {
+        Staff { max_shifts, min_total, extra_total, max_on, min_on, min_off, max_weekends, days_off }
+    }
 }
 
 fn week() -> impl Strategy<Value = Week> {

@@ -1603,6 +1603,11 @@ pub(crate) fn solve_block(
         Some(limit) => {
             let deadline = Instant::now() + Duration::from_secs_f64(limit.max(0.0));
             let colgen = std::env::var_os("DESKROSTER_NO_COLGEN").is_none();
+            if colgen && crate::labelling::applies(problem, block) {
+                if let Some(found) = colgen_first(problem, block, &settings, limit, deadline)? {
+                    return Ok(found);
+                }
+            }
             let full = model(formulation)?;
             // A model with run networks has a strong LP: its own search gets more of the time.
             let first_limit = if full.run_networks {
@@ -1723,6 +1728,111 @@ fn colgen_then_search(
     limit: f64,
     deadline: Instant,
 ) -> Result<Option<BlockOutcome>, BlockError> {
+    let Some(start) =
+        colgen_rosters(problem, block, settings, formulation, Some(seed), limit, deadline)?
+    else {
+        return Ok(None);
+    };
+    if start.proven {
+        return Ok(Some(start));
+    }
+    search_from(problem, block, settings, start, limit, deadline).map(Some)
+}
+
+/// The large-neighbourhood search from `start` until `deadline`, its result's cost exact.
+fn search_from(
+    problem: &Problem,
+    block: &Block,
+    settings: &BlockSettings,
+    start: BlockOutcome,
+    limit: f64,
+    deadline: Instant,
+) -> Result<BlockOutcome, BlockError> {
+    let out = crate::lns::improve(
+        problem,
+        block,
+        settings,
+        start,
+        search_until(deadline, limit),
+    );
+    let objective = evaluate(problem, block, settings, &out.shifts)?;
+    let bound = out.bound.min(objective);
+    Ok(BlockOutcome {
+        objective,
+        bound,
+        proven: within_gap(settings, objective, bound),
+        ..out
+    })
+}
+
+/// Share of a block's time limit the full model gets after the generation (see `colgen_first`).
+const COLGEN_FIRST_FULL_SHARE: f64 = 0.3;
+
+/// Under a time limit, on a block where every person is priced by labelling (see `labelling`):
+/// column generation first (it converges in seconds there, to a bound close to the optimum, and
+/// its priced dive gives a good roster), then the full model started from that roster, then the
+/// large-neighbourhood search until `deadline`. `None` when the generation gives up.
+fn colgen_first(
+    problem: &Problem,
+    block: &Block,
+    settings: &BlockSettings,
+    limit: f64,
+    deadline: Instant,
+) -> Result<Option<BlockOutcome>, BlockError> {
+    let f = formulate(problem, block)?;
+    let Some(start) = colgen_rosters(problem, block, settings, f, None, limit, deadline)? else {
+        return Ok(None);
+    };
+    if start.proven {
+        return Ok(Some(start));
+    }
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .as_secs_f64();
+    let full = BlockSettings {
+        time_limit: Some((limit * COLGEN_FIRST_FULL_SHARE).min(left)),
+        initial: Some(start.shifts.clone()),
+        ..settings.clone()
+    };
+    let best = match formulate(problem, block)?.solve(&full) {
+        Ok(out) => {
+            let objective = evaluate(problem, block, settings, &out.shifts)?;
+            let bound = out.bound.max(start.bound).min(objective.min(start.objective));
+            if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
+                eprintln!("full model from the generation's roster: {objective}, bound {bound}");
+            }
+            let best = if objective < start.objective {
+                BlockOutcome { objective, ..out }
+            } else {
+                start
+            };
+            BlockOutcome {
+                bound,
+                proven: within_gap(settings, best.objective, bound),
+                ..best
+            }
+        }
+        Err(BlockError::NoSolution) => start,
+        Err(e) => return Err(e),
+    };
+    if best.proven {
+        return Ok(Some(best));
+    }
+    search_from(problem, block, settings, best, limit, deadline).map(Some)
+}
+
+/// Column generation by person (see `colgen`), seeded with `seed` when given (its cost exact):
+/// the cheapest of its rosters and the seed's, with the better of the two bounds. `None` when
+/// the generation gives up.
+fn colgen_rosters(
+    problem: &Problem,
+    block: &Block,
+    settings: &BlockSettings,
+    formulation: Formulation,
+    seed: Option<&BlockOutcome>,
+    limit: f64,
+    deadline: Instant,
+) -> Result<Option<BlockOutcome>, BlockError> {
     let (columns, rows) = (formulation.cols.len(), formulation.rows.len());
     let now = Instant::now();
     let until = now + Duration::from_secs_f64(limit * COLGEN_SHARE);
@@ -1734,13 +1844,18 @@ fn colgen_then_search(
             .max(done + Duration::from_secs_f64(limit * COLGEN_IP_MIN_SHARE))
             .min(deadline)
     };
-    let generated =
-        match crate::colgen::generate(&matrix, Some(&seed.shifts), until, ip_end, settings.workers)
-        {
-            Ok(Some(g)) => g,
-            Ok(None) | Err(BlockError::NoSolution) => return Ok(None),
-            Err(e) => return Err(e),
-        };
+    let generated = match crate::colgen::generate(
+        &matrix,
+        Some((problem, block)),
+        seed.map(|s| s.shifts.as_slice()),
+        until,
+        ip_end,
+        settings.workers,
+    ) {
+        Ok(Some(g)) => g,
+        Ok(None) | Err(BlockError::NoSolution) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
         eprintln!(
             "colgen: {} rounds, converged {}, bound {:.2}",
@@ -1753,7 +1868,9 @@ fn colgen_then_search(
         .into_iter()
         .filter_map(|shifts| Some((evaluate(problem, block, settings, &shifts).ok()?, shifts)))
         .collect();
-    candidates.push((seed.objective, seed.shifts.clone()));
+    if let Some(seed) = seed {
+        candidates.push((seed.objective, seed.shifts.clone()));
+    }
     if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
         let costs: Vec<f64> = candidates.iter().map(|c| c.0).collect();
         eprintln!("colgen: rosters (master's IP, dive, seed) cost {costs:?}");
@@ -1762,32 +1879,16 @@ fn colgen_then_search(
     else {
         return Ok(None);
     };
-    let bound = generated.bound.max(seed.bound).min(objective);
-    let start = BlockOutcome {
+    let bound = seed
+        .map_or(generated.bound, |s| generated.bound.max(s.bound))
+        .min(objective);
+    Ok(Some(BlockOutcome {
         shifts,
         objective,
         bound,
         proven: within_gap(settings, objective, bound),
         columns,
         rows,
-    };
-    if start.proven {
-        return Ok(Some(start));
-    }
-    let out = crate::lns::improve(
-        problem,
-        block,
-        settings,
-        start,
-        search_until(deadline, limit),
-    );
-    let objective = evaluate(problem, block, settings, &out.shifts)?;
-    let bound = out.bound.min(objective);
-    Ok(Some(BlockOutcome {
-        objective,
-        bound,
-        proven: within_gap(settings, objective, bound),
-        ..out
     }))
 }
 

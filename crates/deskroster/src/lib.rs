@@ -18,6 +18,7 @@ pub mod explain;
 mod formulate;
 mod greedy;
 pub mod input;
+mod labelling;
 mod lns;
 pub mod model;
 pub mod output;

@@ -1,0 +1,483 @@
+//! Labelling pricing: one person's cheapest roster over a block, by dynamic programming over
+//! the days, for the column generation in `colgen`.
+//!
+//! `colgen` prices each person by solving a small integer program with HiGHS. On the Curtois &
+//! Qu shape (one shift a day from a few templates, run rules, term minutes, weekends, template
+//! limits and forbidden successions) that costs 10–100 ms a person, and a round of 30 people
+//! takes seconds. The same problem is a resource-constrained shortest path: one layer per day,
+//! the state being where the person stands in their run rules (the states of [`crate::runs`]),
+//! the template worked the day before (for successions and rest), and the minutes worked so far;
+//! the resources that only grow (weekends worked, shifts of each limited template) are compared
+//! by dominance. A label that is no cheaper and uses no less of any resource than another label
+//! of the same state can never end a cheaper roster, so it is dropped.
+//!
+//! The pricer applies only to people whose every rule in the block it models (see
+//! [`Pricer::new`]); anyone else keeps the integer program. It is exact: the property test
+//! `labelling_matches_the_integer_program` compares it with HiGHS on generated people and prices.
+
+use std::collections::HashMap;
+
+use crate::formulate::{Block, Matrix};
+use crate::model::{Minute, Problem};
+use crate::runs::{RunNetwork, RunState};
+
+/// Most labels kept over the whole horizon before the pricer gives up (the caller then falls
+/// back to the integer program).
+const MAX_LABELS: usize = 400_000;
+
+/// Whether every person's rules in `block` are of the kinds the pricer models (the model's
+/// columns are checked again when each pricer is built).
+pub(crate) fn applies(pb: &Problem, block: &Block) -> bool {
+    !pb.people.is_empty() && (0..pb.people.len()).all(|p| applies_to(pb, block, p))
+}
+
+/// Whether person `p`'s rules in `block` are of the kinds the pricer models: one shift a day,
+/// the block the whole horizon and untouched by a repair or a search, and no weekly rule.
+fn applies_to(pb: &Problem, block: &Block, p: usize) -> bool {
+    let Some(person) = pb.people.get(p) else {
+        return false;
+    };
+    let c = &person.contract;
+    let n = block.days.len();
+    let whole = n == pb.days.len() && block.days.iter().enumerate().all(|(i, &d)| i == d);
+    let untouched = block.context.iter().all(|s| s.person != p)
+        && block.pinned.iter().all(|s| s.person != p)
+        && block.caps.get(p).is_none_or(Option::is_none)
+        && block.base.is_none()
+        && block.earliest.is_none()
+        && !block.only_pinned
+        && !block.weekend_off.get(p).copied().unwrap_or(false)
+        && block.frozen.iter().all(|&(q, _)| q != p);
+    let modelled = c.min_week == 0
+        && c.max_week.is_none()
+        && c.max_days_week.is_none()
+        && person.fixed.is_empty()
+        && pb.rules.max_shifts_per_day <= 1;
+    whole && untouched && modelled && n > 0
+}
+
+/// One way to work a day: a shift column of the person.
+#[derive(Clone, Copy, Debug)]
+struct Option_ {
+    /// Position in the person's column list.
+    col: usize,
+    /// Succession class of the shift (see `Pricer::follows`).
+    class: usize,
+    /// Index into `Pricer::limited`, when the shift's template has a limit.
+    limited: Option<usize>,
+    minutes: u32,
+}
+
+/// A person's rules over the block, ready for pricing.
+#[derive(Debug)]
+pub(crate) struct Pricer {
+    /// The ways to work each day of the block (none: a day off).
+    days: Vec<Vec<Option_>>,
+    /// Allowed run-state moves into each day: (state the day before, or `None` on the first
+    /// day; state at the end of the day).
+    moves: Vec<Vec<(Option<RunState>, RunState)>>,
+    /// `follows[a][b]`: a shift of class `b` may come the day after one of class `a`.
+    follows: Vec<Vec<bool>>,
+    /// Limit of each limited template, in `Option_::limited` order.
+    limited: Vec<u32>,
+    /// Whether working the day starts a new weekend unless the day before was worked (and
+    /// belongs to the same weekend); `None` on weekdays.
+    weekend: Vec<Option<bool>>,
+    max_weekends: Option<u32>,
+    min_minutes: u32,
+    max_minutes: Option<u32>,
+    /// Most minutes still workable after each day.
+    left: Vec<u32>,
+    /// Days after each day on which each limited template can still be worked.
+    limited_left: Vec<Vec<u32>>,
+    /// Weekends after each day that can still be worked.
+    weekends_left: Vec<u32>,
+    /// Fewest minutes of any shift (at least 1).
+    shortest: u32,
+}
+
+/// One partial roster: the state at the end of a day, and how it got there.
+#[derive(Clone, Debug)]
+struct Label {
+    cost: f64,
+    weekends: u32,
+    counts: Vec<u32>,
+    /// Index of the label it extends in the previous day's list.
+    prev: u32,
+    /// The option worked on the day (position in `Pricer::days[day]`), if any.
+    option: Option<u32>,
+}
+
+/// The key labels are compared within.
+type State = (RunState, Option<usize>, u32);
+
+impl Pricer {
+    /// The pricer of person `p` in `block`, whose columns in `m` are `cols` (shift columns and
+    /// the auxiliary columns of the person's own rows); `linking[r]` is set for rows that link
+    /// people. `None` when the person has a rule the pricer does not model: then the caller
+    /// prices with the integer program.
+    pub(crate) fn new(
+        pb: &Problem,
+        block: &Block,
+        p: usize,
+        m: &Matrix,
+        cols: &[usize],
+        linking: &[Option<usize>],
+    ) -> Option<Pricer> {
+        if !applies_to(pb, block, p) {
+            return None;
+        }
+        let c = &pb.people[p].contract;
+        let person = &pb.people[p];
+        let n = block.days.len();
+        let template = |desk: usize, time| {
+            pb.templates
+                .iter()
+                .position(|t| t.desk == desk && t.time == time)
+        };
+        // Shift columns by day; every other column of the person must be free of cost and of
+        // the linking rows (the pattern's cost and entries are then its shifts').
+        let mut shifts: Vec<Vec<(usize, Option<usize>, Minute, Minute)>> = vec![Vec::new(); n];
+        for (k, &j) in cols.iter().enumerate() {
+            match m.shift[j] {
+                Some(s) => {
+                    if s.day >= n || m.lower[j] != 0.0 || m.upper[j] < 1.0 || !m.integer[j] {
+                        return None;
+                    }
+                    if c.max_day.is_some_and(|cap| s.time.minutes() > cap) {
+                        return None;
+                    }
+                    shifts[s.day].push((k, template(s.desk, s.time), s.time.start, s.time.end));
+                }
+                None => {
+                    let linked = m.columns[j].iter().any(|&(r, _)| linking[r].is_some());
+                    if m.cost[j] != 0.0 || linked {
+                        return None;
+                    }
+                }
+            }
+        }
+        // Succession classes: shifts that allow and forbid the same successors and are allowed
+        // after the same predecessors share a class.
+        let all: Vec<(Option<usize>, Minute, Minute)> = {
+            let mut v: Vec<_> = shifts.iter().flatten().map(|&(_, t, s, e)| (t, s, e)).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let bans = |a: &(Option<usize>, Minute, Minute), b: &(Option<usize>, Minute, Minute)| {
+            let succession = match (a.0, b.0) {
+                (Some(x), Some(y)) => pb.forbidden_successions.contains(&(x, y)),
+                _ => false,
+            };
+            let rest = pb.rules.min_rest > 0 && 1440 - a.2 + b.1 < pb.rules.min_rest;
+            succession || rest
+        };
+        let signature = |a: &(Option<usize>, Minute, Minute)| -> (Vec<bool>, Vec<bool>) {
+            (
+                all.iter().map(|b| bans(a, b)).collect(),
+                all.iter().map(|b| bans(b, a)).collect(),
+            )
+        };
+        let mut classes: Vec<(Vec<bool>, Vec<bool>)> = Vec::new();
+        let mut class_of: HashMap<(Option<usize>, Minute, Minute), usize> = HashMap::new();
+        for a in &all {
+            let sig = signature(a);
+            let id = match classes.iter().position(|s| *s == sig) {
+                Some(i) => i,
+                None => {
+                    classes.push(sig);
+                    classes.len() - 1
+                }
+            };
+            class_of.insert(*a, id);
+        }
+        let rep: Vec<&(Option<usize>, Minute, Minute)> = (0..classes.len())
+            .filter_map(|id| all.iter().find(|a| class_of[*a] == id))
+            .collect();
+        let follows: Vec<Vec<bool>> = rep
+            .iter()
+            .map(|a| rep.iter().map(|b| !bans(a, b)).collect())
+            .collect();
+        // Limited templates, when the limit can bind.
+        let mut limited: Vec<u32> = Vec::new();
+        let mut limit_of: HashMap<usize, usize> = HashMap::new();
+        for &(t, lim) in &person.template_limits {
+            let most = shifts
+                .iter()
+                .filter(|day| day.iter().any(|&(_, tt, _, _)| tt == Some(t)))
+                .count() as u32;
+            if most > lim {
+                let i = match limit_of.get(&t) {
+                    Some(&i) => {
+                        limited[i] = limited[i].min(lim);
+                        i
+                    }
+                    None => {
+                        limited.push(lim);
+                        limited.len() - 1
+                    }
+                };
+                limit_of.insert(t, i);
+            }
+        }
+        let days: Vec<Vec<Option_>> = shifts
+            .iter()
+            .map(|day| {
+                day.iter()
+                    .map(|&(col, t, s, e)| Option_ {
+                        col,
+                        class: class_of[&(t, s, e)],
+                        limited: t.and_then(|t| limit_of.get(&t).copied()),
+                        minutes: e - s,
+                    })
+                    .collect()
+            })
+            .collect();
+        let net = RunNetwork {
+            max_on: c.max_consecutive_days,
+            min_on: c.min_consecutive_days.unwrap_or(1).max(1),
+            min_off: c.min_consecutive_days_off.unwrap_or(1).max(1),
+        };
+        let can_work: Vec<bool> = days.iter().map(|d| !d.is_empty()).collect();
+        let mut moves = vec![Vec::new(); n];
+        for a in net.arcs(&can_work) {
+            moves[a.day].push((a.from, a.to));
+        }
+        let weekend = (0..n)
+            .map(|d| {
+                pb.is_weekend(d).then(|| {
+                    !(d > 0 && pb.is_weekend(d - 1) && pb.week_of(d - 1) == pb.week_of(d))
+                })
+            })
+            .collect();
+        let mut left = vec![0u32; n];
+        for d in (0..n.saturating_sub(1)).rev() {
+            let most = days[d + 1].iter().map(|o| o.minutes).max().unwrap_or(0);
+            left[d] = left[d + 1] + most;
+        }
+        let mut limited_left = vec![vec![0u32; limited.len()]; n];
+        for d in (0..n.saturating_sub(1)).rev() {
+            let mut row = limited_left[d + 1].clone();
+            for (i, v) in row.iter_mut().enumerate() {
+                if days[d + 1].iter().any(|o| o.limited == Some(i)) {
+                    *v += 1;
+                }
+            }
+            limited_left[d] = row;
+        }
+        let weekends_left = (0..n)
+            .map(|d| {
+                let mut weeks: Vec<usize> = (d + 1..n)
+                    .filter(|&e| pb.is_weekend(e) && !days[e].is_empty())
+                    .map(|e| pb.week_of(e))
+                    .collect();
+                weeks.dedup();
+                weeks.len() as u32
+            })
+            .collect();
+        let shortest = days
+            .iter()
+            .flatten()
+            .map(|o| o.minutes)
+            .min()
+            .unwrap_or(1)
+            .max(1);
+        let (min_minutes, max_minutes, max_weekends) = if block.ignore_term {
+            (0, None, None)
+        } else {
+            (c.min_term.unwrap_or(0), c.max_term, c.max_weekends)
+        };
+        Some(Pricer {
+            days,
+            moves,
+            follows,
+            limited,
+            weekend,
+            max_weekends,
+            min_minutes,
+            max_minutes,
+            left,
+            limited_left,
+            weekends_left,
+            shortest,
+        })
+    }
+
+    /// The cheapest roster when column `k` of the person (position in the list given to
+    /// [`Pricer::new`]) costs `cost[k]`: its cost and the columns it works. `Ok(None)` when no
+    /// roster keeps the rules; `Err(())` when the labels outgrow `MAX_LABELS`.
+    #[allow(clippy::result_unit_err)]
+    pub(crate) fn cheapest(&self, cost: &[f64]) -> Result<Option<(f64, Vec<usize>)>, ()> {
+        let n = self.days.len();
+        let mut layers: Vec<Vec<(State, Label)>> = Vec::with_capacity(n);
+        let mut total = 0usize;
+        for d in 0..n {
+            let mut next = Layer::default();
+            let prev: &[(State, Label)] = if d == 0 {
+                &[]
+            } else {
+                &layers[d - 1]
+            };
+            let start = Label {
+                cost: 0.0,
+                weekends: 0,
+                counts: vec![0; self.limited.len()],
+                prev: u32::MAX,
+                option: None,
+            };
+            let sources: Vec<(Option<State>, &Label, u32)> = if d == 0 {
+                vec![(None, &start, u32::MAX)]
+            } else {
+                prev.iter()
+                    .enumerate()
+                    .map(|(i, (s, l))| (Some(*s), l, i as u32))
+                    .collect()
+            };
+            for (state, label, index) in sources {
+                let from = state.map(|s| s.0);
+                for &(_, to) in self.moves[d].iter().filter(|(f, _)| *f == from) {
+                    let minutes = state.map_or(0, |s| s.2);
+                    if !to.works() {
+                        if minutes + self.left[d] < self.min_minutes {
+                            continue;
+                        }
+                        let l = Label {
+                            prev: index,
+                            option: None,
+                            ..label.clone()
+                        };
+                        next.insert((to, None, minutes), l);
+                        continue;
+                    }
+                    let worked_before = from.is_some_and(RunState::works);
+                    for (o, opt) in self.days[d].iter().enumerate() {
+                        if let Some(before) = state.and_then(|s| s.1) {
+                            if !self.follows[before][opt.class] {
+                                continue;
+                            }
+                        }
+                        let minutes = minutes + opt.minutes;
+                        if self.max_minutes.is_some_and(|m| minutes > m)
+                            || minutes + self.left[d] < self.min_minutes
+                        {
+                            continue;
+                        }
+                        let mut weekends = label.weekends;
+                        if self.weekend[d] == Some(true) || (self.weekend[d].is_some() && !worked_before)
+                        {
+                            weekends += 1;
+                            if self.max_weekends.is_some_and(|m| weekends > m) {
+                                continue;
+                            }
+                        }
+                        let mut counts = label.counts.clone();
+                        if let Some(i) = opt.limited {
+                            counts[i] += 1;
+                            if counts[i] > self.limited[i] {
+                                continue;
+                            }
+                        }
+                        let l = Label {
+                            cost: label.cost + cost[opt.col],
+                            weekends,
+                            counts,
+                            prev: index,
+                            option: Some(o as u32),
+                        };
+                        next.insert((to, Some(opt.class), minutes), l);
+                    }
+                }
+            }
+            let layer = next.finish();
+            let layer = self.normalise(d, layer);
+            total += layer.len();
+            if total > MAX_LABELS {
+                return Err(());
+            }
+            layers.push(layer);
+        }
+        let Some(last) = layers.last() else {
+            return Ok(None);
+        };
+        let best = last
+            .iter()
+            .enumerate()
+            .filter(|(_, (s, _))| s.2 >= self.min_minutes)
+            .min_by(|a, b| a.1 .1.cost.total_cmp(&b.1 .1.cost).then(a.0.cmp(&b.0)));
+        let Some((mut i, (_, label))) = best else {
+            return Ok(None);
+        };
+        let value = label.cost;
+        let mut chosen = Vec::new();
+        for d in (0..n).rev() {
+            let l = &layers[d][i].1;
+            if let Some(o) = l.option {
+                chosen.push(self.days[d][o as usize].col);
+            }
+            i = l.prev as usize;
+        }
+        chosen.sort_unstable();
+        Ok(Some((value, chosen)))
+    }
+}
+
+impl Pricer {
+    /// Raises each label's resources to the least value at which they can still bind: a count
+    /// of a limited template (or of weekends) that no future day can push over its limit is
+    /// worth no more than the limit less what the future can add. Labels then dominate each
+    /// other far more often (a Curtois 8 person with three limited templates: from over
+    /// 400 000 labels to a few thousand), and no roster is lost: raised counts still never
+    /// exceed a limit on any continuation.
+    fn normalise(&self, d: usize, layer: Vec<(State, Label)>) -> Vec<(State, Label)> {
+        let mut out = Layer::default();
+        for (state, mut label) in layer {
+            // Shifts any continuation can still add, by minutes.
+            let room = self
+                .max_minutes
+                .map_or(u32::MAX, |m| m.saturating_sub(state.2) / self.shortest);
+            for (i, c) in label.counts.iter_mut().enumerate() {
+                let future = self.limited_left[d][i].min(room);
+                *c = (*c).max(self.limited[i].saturating_sub(future));
+            }
+            if let Some(w) = self.max_weekends {
+                let future = self.weekends_left[d].min(room);
+                label.weekends = label.weekends.max(w.saturating_sub(future));
+            }
+            out.insert(state, label);
+        }
+        out.finish()
+    }
+}
+
+/// The labels of one day, kept free of dominated ones.
+#[derive(Default)]
+struct Layer {
+    buckets: HashMap<State, Vec<Label>>,
+}
+
+impl Layer {
+    fn insert(&mut self, state: State, label: Label) {
+        let bucket = self.buckets.entry(state).or_default();
+        let covers = |a: &Label, b: &Label| {
+            a.cost <= b.cost
+                && a.weekends <= b.weekends
+                && a.counts.iter().zip(&b.counts).all(|(x, y)| x <= y)
+        };
+        if bucket.iter().any(|old| covers(old, &label)) {
+            return;
+        }
+        bucket.retain(|old| !covers(&label, old));
+        bucket.push(label);
+    }
+
+    /// The day's labels in a fixed order (state, then insertion), whatever the hashing.
+    fn finish(self) -> Vec<(State, Label)> {
+        let mut buckets: Vec<(State, Vec<Label>)> = self.buckets.into_iter().collect();
+        buckets.sort_by(|a, b| a.0.cmp(&b.0));
+        buckets
+            .into_iter()
+            .flat_map(|(s, labels)| labels.into_iter().map(move |l| (s, l)))
+            .collect()
+    }
+}

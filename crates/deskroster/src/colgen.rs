@@ -211,7 +211,9 @@ fn master(
     for p in patterns {
         let mut entries: Vec<(Row, f64)> = p.link.iter().map(|&(i, a)| (rows[i], a)).collect();
         entries.push((convexity[p.person], 1.0));
-        pb.add_column_with_integrality(p.cost, 0.0..=1.0, entries, integer);
+        // Without an upper bound in the LP (see `LiveMaster::sync`).
+        let upper = if integer { 1.0 } else { f64::INFINITY };
+        pb.add_column_with_integrality(p.cost, 0.0..=upper, entries, integer);
     }
     let mut model = pb
         .try_optimise(Sense::Minimise)
@@ -291,8 +293,11 @@ impl LiveMaster {
             let mut entries: Vec<(Row, f64)> =
                 p.link.iter().map(|&(i, a)| (self.rows[i], a)).collect();
             entries.push((self.convexity[p.person], 1.0));
+            // No upper bound (the convexity row implies 1): a pattern column at an upper bound
+            // may keep a negative reduced cost at the optimum, and the pricing would then find
+            // it again and again.
             let col = model
-                .try_add_column(p.cost, 0.0..=1.0, entries)
+                .try_add_column(p.cost, 0.0.., entries)
                 .map_err(|e| BlockError::Solver(format!("{e:?}")))?;
             self.cols.push(col);
         }
@@ -302,7 +307,7 @@ impl LiveMaster {
     /// Allows pattern `i` in the LP, or keeps it at 0.
     fn allow(&mut self, i: usize, allowed: bool) {
         if let Some(model) = self.model.as_mut() {
-            let upper = if allowed { 1.0 } else { 0.0 };
+            let upper = if allowed { f64::INFINITY } else { 0.0 };
             model.change_column_bounds(self.cols[i], 0.0..=upper);
         }
     }

@@ -443,7 +443,16 @@ fn dive_priced(
             }
             let free: Vec<usize> = (0..people).filter(|&p| fixed[p].is_none()).collect();
             let mut added = 0;
-            let priced = price_all(m, sp, pricers, &free, &lp.link, left(), PRICING_GAP, workers);
+            let priced = price_all(
+                m,
+                sp,
+                pricers,
+                &free,
+                &lp.link,
+                left(),
+                PRICING_GAP,
+                workers,
+            );
             for (&p, priced) in free.iter().zip(priced) {
                 let Some((value, _, values)) = priced? else {
                     return Ok(None);
@@ -472,16 +481,15 @@ fn dive_priced(
                 }
             }
         };
-        let mut any = false;
-        for p in 0..people {
-            if let Some((v, i)) = best[p] {
-                if v >= 0.99 {
-                    fix(p, i, &mut fixed);
-                    any = true;
-                }
-            }
+        let whole: Vec<(usize, usize)> = best
+            .iter()
+            .enumerate()
+            .filter_map(|(p, b)| b.filter(|&(v, _)| v >= 0.99).map(|(_, i)| (p, i)))
+            .collect();
+        for &(p, i) in &whole {
+            fix(p, i, &mut fixed);
         }
-        if !any {
+        if whole.is_empty() {
             let top = (0..people)
                 .filter_map(|p| best[p].map(|(v, i)| (v, p, i)))
                 .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
@@ -760,9 +768,18 @@ pub(crate) fn generate(
     let everyone: Vec<usize> = (0..people).collect();
     // Each person's cheapest roster on their own.
     let zero = vec![0.0; sp.linking.len()];
-    for (p, priced) in price_all(m, &sp, &pricers, &everyone, &zero, left(until), 0.0, workers)
-        .into_iter()
-        .enumerate()
+    for (p, priced) in price_all(
+        m,
+        &sp,
+        &pricers,
+        &everyone,
+        &zero,
+        left(until),
+        0.0,
+        workers,
+    )
+    .into_iter()
+    .enumerate()
     {
         match priced? {
             Some((_, _, values)) => {
@@ -990,6 +1007,149 @@ mod tests {
                 report.penalties.total(),
                 optimum.objective
             );
+        }
+    }
+
+    mod labelling {
+        use std::collections::HashSet;
+
+        use proptest::prelude::*;
+
+        use super::super::*;
+        use crate::formulate::{formulate, Block};
+
+        /// One person's line of the benchmark's staff section, with days off.
+        #[derive(Clone, Debug)]
+        struct Staff {
+            max_shifts: [u32; 3],
+            /// Fewest and most minutes, in hours.
+            min_hours: u32,
+            extra_hours: u32,
+            max_on: u32,
+            min_on: u32,
+            min_off: u32,
+            max_weekends: u32,
+            days_off: Vec<usize>,
+        }
+
+        prop_compose! {
+            fn staff(days: usize)(
+                max_shifts in prop::array::uniform3(0u32..=8),
+                min_hours in 0u32..=40,
+                extra_hours in 0u32..=60,
+                max_on in 1u32..=6,
+                min_on in 1u32..=3,
+                min_off in 1u32..=3,
+                max_weekends in 0u32..=2,
+                days_off in prop::collection::vec(0..days, 0..=2),
+            ) -> Staff {
+                Staff { max_shifts, min_hours, extra_hours, max_on, min_on, min_off, max_weekends, days_off }
+            }
+        }
+
+        /// A horizon of 3–16 days in the benchmark's format: three templates of different
+        /// lengths with forbidden successions, three people, requests and cover.
+        fn instance() -> impl Strategy<Value = (String, Vec<f64>)> {
+            (3usize..=16).prop_flat_map(|days| {
+                (
+                    prop::collection::vec(staff(days), 3),
+                    prop::collection::vec(
+                        (0usize..3, 0..days, 0usize..3, 1u32..=3, any::<bool>()),
+                        0..=6,
+                    ),
+                    prop::collection::vec(-40.0f64..120.0, 1..=64),
+                )
+                    .prop_map(move |(staff, requests, duals)| {
+                        (text(days, &staff, &requests), duals)
+                    })
+            })
+        }
+
+        const NAMES: [&str; 3] = ["E", "D", "L"];
+
+        fn text(
+            days: usize,
+            staff: &[Staff],
+            requests: &[(usize, usize, usize, u32, bool)],
+        ) -> String {
+            let mut t =
+                format!("SECTION_HORIZON\n{days}\n\nSECTION_SHIFTS\nE,480,\nD,360,E\nL,600,E|D\n");
+            t += "\nSECTION_STAFF\n";
+            for (p, s) in staff.iter().enumerate() {
+                let limits: Vec<String> = (0..3)
+                    .map(|i| format!("{}={}", NAMES[i], s.max_shifts[i]))
+                    .collect();
+                t += &format!(
+                    "P{p},{},{},{},{},{},{},{}\n",
+                    limits.join("|"),
+                    (s.min_hours + s.extra_hours) * 60,
+                    s.min_hours * 60,
+                    s.max_on,
+                    s.min_on,
+                    s.min_off,
+                    s.max_weekends
+                );
+            }
+            t += "\nSECTION_DAYS_OFF\n";
+            for (p, s) in staff.iter().enumerate() {
+                let mut off = s.days_off.clone();
+                off.sort_unstable();
+                off.dedup();
+                let off: Vec<String> = off.iter().map(ToString::to_string).collect();
+                t += &format!("P{p},{}\n", off.join(","));
+            }
+            for (section, on) in [("ON", true), ("OFF", false)] {
+                t += &format!("\nSECTION_SHIFT_{section}_REQUESTS\n");
+                for &(p, d, i, w, _) in requests.iter().filter(|r| r.4 == on) {
+                    t += &format!("P{p},{d},{},{w}\n", NAMES[i]);
+                }
+            }
+            t += "\nSECTION_COVER\n";
+            for d in 0..days {
+                for (i, name) in NAMES.iter().enumerate() {
+                    t += &format!("{d},{name},{},100,1\n", (d + i) % 3);
+                }
+            }
+            t
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+            /// The labelling pricer finds the same cheapest roster value as the integer program
+            /// at any prices, its roster is one the model accepts at that value, and it finds
+            /// none exactly when the integer program finds none.
+            #[test]
+            fn labelling_matches_the_integer_program((t, prices) in instance()) {
+                let pb = crate::curtois::parse(&t, "t").expect("parses");
+                let block = Block { days: (0..pb.days.len()).collect(), ..Block::default() };
+                let m = formulate(&pb, &block).and_then(|f| f.matrix()).expect("a matrix");
+                let sp = split(&m);
+                let duals: Vec<f64> = (0..sp.linking.len()).map(|i| prices[i % prices.len()]).collect();
+                for p in 0..sp.person_cols.len() {
+                    // People alone on a template and day own that cover row and its penalty:
+                    // the integer program prices them.
+                    let Some(pricer) = Pricer::new(&pb, &block, p, &m, &sp.person_cols[p], &sp.link_pos) else {
+                        continue;
+                    };
+                    let mip = price(&m, &sp, p, &duals, 60.0, 0.0).expect("HiGHS solves");
+                    let dp = label(&m, &sp, &pricer, p, &duals).expect("labels within their cap");
+                    match (mip, dp) {
+                        (None, None) => {}
+                        (Some((v, ..)), Some((w, lower, values))) => {
+                            prop_assert!((v - w).abs() <= 1e-6 * v.abs().max(1.0), "person {p}: integer program {v}, labelling {w}");
+                            prop_assert_eq!(lower, w);
+                            let shifts: HashSet<Shift> = pattern(&m, &sp, p, &values).shifts.into_iter().collect();
+                            let fixed = price_with(&m, &sp, p, &duals, 60.0, 0.0, Some(&shifts)).expect("HiGHS solves");
+                            prop_assert!(
+                                fixed.as_ref().is_some_and(|f| (f.0 - w).abs() <= 1e-6 * w.abs().max(1.0)),
+                                "person {p}: the labelled roster costs {:?} in the model, not {w}", fixed.map(|f| f.0)
+                            );
+                        }
+                        (mip, dp) => prop_assert!(false, "person {p}: integer program {:?}, labelling {:?}", mip.map(|f| f.0), dp.map(|f| f.0)),
+                    }
+                }
+            }
         }
     }
 }

@@ -363,8 +363,7 @@ impl<'a> Builder<'a> {
         let whole_horizon = self.block.days.len() == pb.days.len()
             && self.block.days.iter().enumerate().all(|(i, &d)| i == d);
         // Only on horizons where it was measured to help (see the constants).
-        let small = pb.days.len() <= RUN_NETWORK_MAX_DAYS
-            && pb.days.len() * pb.people.len() <= RUN_NETWORK_MAX_PERSON_DAYS;
+        let small = small_horizon(pb);
         let with_context: HashSet<usize> = self.block.context.iter().map(|s| s.person).collect();
         let networks: Vec<Option<RunNetwork>> = pb
             .people
@@ -1234,6 +1233,13 @@ const RUN_NETWORK_MAX_DAYS: usize = 42;
 /// with them against 4 185 without; 15 (45 × 42) and 12 (60 × 28) were better with them.
 const RUN_NETWORK_MAX_PERSON_DAYS: usize = 2_000;
 
+/// Whether the problem's horizon is small enough for run networks and for column generation
+/// first (see the constants: both were measured on Curtois 1–12, 14 and 15, not on the larger).
+fn small_horizon(pb: &Problem) -> bool {
+    pb.days.len() <= RUN_NETWORK_MAX_DAYS
+        && pb.days.len() * pb.people.len() <= RUN_NETWORK_MAX_PERSON_DAYS
+}
+
 /// Builds the model of one block.
 pub(crate) fn formulate(problem: &Problem, block: &Block) -> Result<Formulation, BlockError> {
     Builder::new(problem, block).build()
@@ -1603,7 +1609,7 @@ pub(crate) fn solve_block(
         Some(limit) => {
             let deadline = Instant::now() + Duration::from_secs_f64(limit.max(0.0));
             let colgen = std::env::var_os("DESKROSTER_NO_COLGEN").is_none();
-            if colgen && crate::labelling::applies(problem, block) {
+            if colgen && small_horizon(problem) && crate::labelling::applies(problem, block) {
                 if let Some(found) = colgen_first(problem, block, &settings, limit, deadline)? {
                     return Ok(found);
                 }
@@ -1728,8 +1734,15 @@ fn colgen_then_search(
     limit: f64,
     deadline: Instant,
 ) -> Result<Option<BlockOutcome>, BlockError> {
-    let Some(start) =
-        colgen_rosters(problem, block, settings, formulation, Some(seed), limit, deadline)?
+    let Some(start) = colgen_rosters(
+        problem,
+        block,
+        settings,
+        formulation,
+        Some(seed),
+        limit,
+        deadline,
+    )?
     else {
         return Ok(None);
     };
@@ -1799,7 +1812,10 @@ fn colgen_first(
     let best = match formulate(problem, block)?.solve(&full) {
         Ok(out) => {
             let objective = evaluate(problem, block, settings, &out.shifts)?;
-            let bound = out.bound.max(start.bound).min(objective.min(start.objective));
+            let bound = out
+                .bound
+                .max(start.bound)
+                .min(objective.min(start.objective));
             if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
                 eprintln!("full model after the generation: {objective}, bound {bound}");
             }

@@ -56,9 +56,12 @@ fn applies_to(pb: &Problem, block: &Block, p: usize) -> bool {
     whole && untouched && modelled && n > 0
 }
 
+/// A shift column of the person: position in the person's columns, template, start and end.
+type ShiftOption = (usize, Option<usize>, Minute, Minute);
+
 /// One way to work a day: a shift column of the person.
 #[derive(Clone, Copy, Debug)]
-struct Option_ {
+struct WorkOption {
     /// Position in the person's column list.
     col: usize,
     /// Succession class of the shift (see `Pricer::follows`).
@@ -72,13 +75,13 @@ struct Option_ {
 #[derive(Debug)]
 pub(crate) struct Pricer {
     /// The ways to work each day of the block (none: a day off).
-    days: Vec<Vec<Option_>>,
+    days: Vec<Vec<WorkOption>>,
     /// Allowed run-state moves into each day: (state the day before, or `None` on the first
     /// day; state at the end of the day).
     moves: Vec<Vec<(Option<RunState>, RunState)>>,
     /// `follows[a][b]`: a shift of class `b` may come the day after one of class `a`.
     follows: Vec<Vec<bool>>,
-    /// Limit of each limited template, in `Option_::limited` order.
+    /// Limit of each limited template, in `WorkOption::limited` order.
     limited: Vec<u32>,
     /// Whether working the day starts a new weekend unless the day before was worked (and
     /// belongs to the same weekend); `None` on weekdays.
@@ -137,7 +140,7 @@ impl Pricer {
         };
         // Shift columns by day; every other column of the person must be free of cost and of
         // the linking rows (the pattern's cost and entries are then its shifts').
-        let mut shifts: Vec<Vec<(usize, Option<usize>, Minute, Minute)>> = vec![Vec::new(); n];
+        let mut shifts: Vec<Vec<ShiftOption>> = vec![Vec::new(); n];
         for (k, &j) in cols.iter().enumerate() {
             match m.shift[j] {
                 Some(s) => {
@@ -160,7 +163,11 @@ impl Pricer {
         // Succession classes: shifts that allow and forbid the same successors and are allowed
         // after the same predecessors share a class.
         let all: Vec<(Option<usize>, Minute, Minute)> = {
-            let mut v: Vec<_> = shifts.iter().flatten().map(|&(_, t, s, e)| (t, s, e)).collect();
+            let mut v: Vec<_> = shifts
+                .iter()
+                .flatten()
+                .map(|&(_, t, s, e)| (t, s, e))
+                .collect();
             v.sort_unstable();
             v.dedup();
             v
@@ -221,11 +228,11 @@ impl Pricer {
                 limit_of.insert(t, i);
             }
         }
-        let days: Vec<Vec<Option_>> = shifts
+        let days: Vec<Vec<WorkOption>> = shifts
             .iter()
             .map(|day| {
                 day.iter()
-                    .map(|&(col, t, s, e)| Option_ {
+                    .map(|&(col, t, s, e)| WorkOption {
                         col,
                         class: class_of[&(t, s, e)],
                         limited: t.and_then(|t| limit_of.get(&t).copied()),
@@ -246,9 +253,8 @@ impl Pricer {
         }
         let weekend = (0..n)
             .map(|d| {
-                pb.is_weekend(d).then(|| {
-                    !(d > 0 && pb.is_weekend(d - 1) && pb.week_of(d - 1) == pb.week_of(d))
-                })
+                pb.is_weekend(d)
+                    .then(|| !(d > 0 && pb.is_weekend(d - 1) && pb.week_of(d - 1) == pb.week_of(d)))
             })
             .collect();
         let mut left = vec![0u32; n];
@@ -314,11 +320,7 @@ impl Pricer {
         let mut total = 0usize;
         for d in 0..n {
             let mut next = Layer::default();
-            let prev: &[(State, Label)] = if d == 0 {
-                &[]
-            } else {
-                &layers[d - 1]
-            };
+            let prev: &[(State, Label)] = if d == 0 { &[] } else { &layers[d - 1] };
             let start = Label {
                 cost: 0.0,
                 weekends: 0,
@@ -364,7 +366,8 @@ impl Pricer {
                             continue;
                         }
                         let mut weekends = label.weekends;
-                        if self.weekend[d] == Some(true) || (self.weekend[d].is_some() && !worked_before)
+                        if self.weekend[d] == Some(true)
+                            || (self.weekend[d].is_some() && !worked_before)
                         {
                             weekends += 1;
                             if self.max_weekends.is_some_and(|m| weekends > m) {
@@ -474,7 +477,7 @@ impl Layer {
     /// The day's labels in a fixed order (state, then insertion), whatever the hashing.
     fn finish(self) -> Vec<(State, Label)> {
         let mut buckets: Vec<(State, Vec<Label>)> = self.buckets.into_iter().collect();
-        buckets.sort_by(|a, b| a.0.cmp(&b.0));
+        buckets.sort_by_key(|b| b.0);
         buckets
             .into_iter()
             .flat_map(|(s, labels)| labels.into_iter().map(move |l| (s, l)))

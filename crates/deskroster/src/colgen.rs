@@ -313,9 +313,17 @@ impl LiveMaster {
     }
 
     /// Solves the LP over the patterns added; `None` when it does not end optimal.
+    #[allow(unsafe_code)]
     fn solve(&mut self, limit: f64) -> Result<Option<MasterLp>, BlockError> {
         let mut model = self.model.take().ok_or(BlockError::NoSolution)?;
         let _ = model.try_set_option("time_limit", limit.max(0.01));
+        // HiGHS's clock adds up every run of one instance and checks the time limit against
+        // the sum: without this, a live master stops with "time limit reached" after enough
+        // rounds (Curtois 14: the dive's first LP, with 69 s of its limit left).
+        // SAFETY: the pointer is the live HiGHS instance owned by `model`.
+        unsafe {
+            highs_sys::Highs_zeroAllClocks(model.as_mut_ptr());
+        }
         let solved = model
             .try_solve()
             .map_err(|e| BlockError::Solver(format!("{e:?}")))?;
@@ -874,7 +882,10 @@ pub(crate) fn generate(
     let ip_end = deadline(Instant::now());
     let mut rosters = Vec::new();
     // A dive through the master's LP: a quick roster, and the integer program's start.
-    let priced_dive = pricers.len() == people && pricers.iter().all(Option::is_some);
+    // The priced dive wherever labelling prices someone (people it does not price are priced
+    // by their integer program at each step): on Curtois 14 two people out of 32 are not, and
+    // the plain dive found no roster.
+    let priced_dive = pricers.iter().any(Option::is_some);
     let dived = if priced_dive {
         dive_priced(
             m,

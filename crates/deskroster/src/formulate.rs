@@ -1609,11 +1609,7 @@ pub(crate) fn solve_block(
         Some(limit) => {
             let deadline = Instant::now() + Duration::from_secs_f64(limit.max(0.0));
             let colgen = std::env::var_os("DESKROSTER_NO_COLGEN").is_none();
-            if colgen
-                && small_horizon(problem)
-                && problem.people.len() <= COLGEN_FIRST_MAX_PEOPLE
-                && crate::labelling::applies(problem, block)
-            {
+            if colgen && small_horizon(problem) && crate::labelling::applies(problem, block) {
                 if let Some(found) = colgen_first(problem, block, &settings, limit, deadline)? {
                     return Ok(found);
                 }
@@ -1781,12 +1777,6 @@ fn search_from(
         ..out
     })
 }
-
-/// Most people for column generation first (see `colgen_first`): measured on Curtois 1–11 (at
-/// most 50 people: 9 at the optimum, 10 and 11 proven in 18 and 4 s at a 180-s limit); on 12 (60
-/// people, 10 shift types) the priced dive did not end in time and the block got 20 494 against
-/// 4 724 on the previous path.
-const COLGEN_FIRST_MAX_PEOPLE: usize = 50;
 
 /// Share of a block's time limit the full model gets after the generation (see `colgen_first`):
 /// with 30% of 60 s it proved neither Curtois 5 nor 6, with 50% both (17.5 and 26 s).

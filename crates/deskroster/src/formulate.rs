@@ -1741,6 +1741,7 @@ fn colgen_then_search(
         formulation,
         Some(seed),
         limit,
+        COLGEN_IP_SHARE,
         deadline,
     )?
     else {
@@ -1778,6 +1779,10 @@ fn search_from(
     })
 }
 
+/// Share of a block's time limit by which column generation first must have its roster (the
+/// priced dive's): on Curtois 12 (60 people) the dive did not always end by 50%.
+const COLGEN_FIRST_ROSTER_SHARE: f64 = 0.75;
+
 /// Share of a block's time limit the full model gets after the generation (see `colgen_first`):
 /// with 30% of 60 s it proved neither Curtois 5 nor 6, with 50% both (17.5 and 26 s).
 const COLGEN_FIRST_FULL_SHARE: f64 = 0.5;
@@ -1794,7 +1799,17 @@ fn colgen_first(
     deadline: Instant,
 ) -> Result<Option<BlockOutcome>, BlockError> {
     let f = formulate(problem, block)?;
-    let Some(start) = colgen_rosters(problem, block, settings, f, None, limit, deadline)? else {
+    let Some(start) = colgen_rosters(
+        problem,
+        block,
+        settings,
+        f,
+        None,
+        limit,
+        COLGEN_FIRST_ROSTER_SHARE,
+        deadline,
+    )?
+    else {
         return Ok(None);
     };
     if start.proven {
@@ -1840,8 +1855,10 @@ fn colgen_first(
 }
 
 /// Column generation by person (see `colgen`), seeded with `seed` when given (its cost exact):
-/// the cheapest of its rosters and the seed's, with the better of the two bounds. `None` when
-/// the generation gives up.
+/// the cheapest of its rosters and the seed's, with the better of the two bounds. Its rosters
+/// must be found by `ip_share` of the limit (at least `COLGEN_IP_MIN_SHARE` after the
+/// generation). `None` when the generation gives up.
+#[allow(clippy::too_many_arguments)]
 fn colgen_rosters(
     problem: &Problem,
     block: &Block,
@@ -1849,6 +1866,7 @@ fn colgen_rosters(
     formulation: Formulation,
     seed: Option<&BlockOutcome>,
     limit: f64,
+    ip_share: f64,
     deadline: Instant,
 ) -> Result<Option<BlockOutcome>, BlockError> {
     let (columns, rows) = (formulation.cols.len(), formulation.rows.len());
@@ -1858,7 +1876,7 @@ fn colgen_rosters(
     // The restricted master's integer program ends at its share of the limit, or gets at least
     // `COLGEN_IP_MIN_SHARE` of it when the generation used more.
     let ip_end = |done: Instant| {
-        (now + Duration::from_secs_f64(limit * COLGEN_IP_SHARE))
+        (now + Duration::from_secs_f64(limit * ip_share))
             .max(done + Duration::from_secs_f64(limit * COLGEN_IP_MIN_SHARE))
             .min(deadline)
     };

@@ -176,15 +176,9 @@ fn quiet(model: &mut highs::Model, limit: f64, gap: f64) {
     let _ = model.try_set_option("time_limit", limit.max(0.01));
 }
 
-/// The master over `patterns`: an LP (`integer` false) or the restricted integer program.
-fn master(
-    m: &Matrix,
-    sp: &Split,
-    patterns: &[&Pattern],
-    integer: bool,
-    limit: f64,
-    start: Option<&[bool]>,
-) -> Result<highs::SolvedModel, BlockError> {
+/// The master without patterns: its linking rows, one convexity row per person, and its own
+/// columns (integer where the model's are, with `integer`).
+fn frame(m: &Matrix, sp: &Split, integer: bool) -> (ColProblem, Vec<Row>, Vec<Row>) {
     let mut pb = ColProblem::new();
     let rows: Vec<Row> = sp
         .linking
@@ -208,6 +202,19 @@ fn master(
             integer && m.integer[j],
         );
     }
+    (pb, rows, convexity)
+}
+
+/// The master over `patterns`: an LP (`integer` false) or the restricted integer program.
+fn master(
+    m: &Matrix,
+    sp: &Split,
+    patterns: &[&Pattern],
+    integer: bool,
+    limit: f64,
+    start: Option<&[bool]>,
+) -> Result<highs::SolvedModel, BlockError> {
+    let (mut pb, rows, convexity) = frame(m, sp, integer);
     for p in patterns {
         let mut entries: Vec<(Row, f64)> = p.link.iter().map(|&(i, a)| (rows[i], a)).collect();
         entries.push((convexity[p.person], 1.0));
@@ -255,24 +262,7 @@ struct MasterLp {
 
 impl LiveMaster {
     fn new(m: &Matrix, sp: &Split) -> Result<LiveMaster, BlockError> {
-        let mut pb = ColProblem::new();
-        let rows: Vec<Row> = sp
-            .linking
-            .iter()
-            .map(|&r| pb.add_row(m.row_lower[r]..=m.row_upper[r]))
-            .collect();
-        let convexity: Vec<Row> = sp
-            .person_cols
-            .iter()
-            .map(|_| pb.add_row(1.0..=1.0))
-            .collect();
-        for &j in &sp.master_cols {
-            let entries: Vec<(Row, f64)> = m.columns[j]
-                .iter()
-                .filter_map(|&(r, a)| sp.link_pos[r].map(|i| (rows[i], a)))
-                .collect();
-            pb.add_column(m.cost[j], m.lower[j]..=m.upper[j], entries);
-        }
+        let (pb, rows, convexity) = frame(m, sp, false);
         let mut model = pb
             .try_optimise(Sense::Minimise)
             .map_err(|e| BlockError::Solver(format!("{e:?}")))?;

@@ -72,6 +72,10 @@ pub(crate) struct BlockSettings {
     /// Threads the column generation prices people on (each HiGHS run uses `threads`, which
     /// must stay the same for the whole process).
     pub workers: usize,
+    /// Only a roster cheaper than this is wanted (the large-neighbourhood search's parts): HiGHS
+    /// prunes everything at or above it, and "no roster" means "none cheaper". The reported
+    /// bound is then meaningless.
+    pub cutoff: Option<f64>,
 }
 
 impl Default for BlockSettings {
@@ -86,6 +90,7 @@ impl Default for BlockSettings {
             warm_start: false,
             lns: false,
             workers: 1,
+            cutoff: None,
         }
     }
 }
@@ -108,6 +113,8 @@ pub(crate) enum BlockError {
     Infeasible,
     /// The time limit passed before any roster was found.
     NoSolution,
+    /// Proven: no roster is cheaper than the settings' cutoff.
+    NothingCheaper,
     /// HiGHS failed.
     Solver(String),
 }
@@ -1247,6 +1254,7 @@ pub(crate) fn formulate(problem: &Problem, block: &Block) -> Result<Formulation,
 
 /// A built model as plain data, column by column: what the column generation in `colgen`
 /// decomposes by person.
+#[derive(Clone)]
 pub(crate) struct Matrix {
     pub cost: Vec<f64>,
     pub lower: Vec<f64>,
@@ -1456,6 +1464,10 @@ impl Formulation {
         if let Some(t) = settings.time_limit {
             set(&mut model, "time_limit", t.max(0.0));
         }
+        if let Some(cutoff) = settings.cutoff {
+            // HiGHS's objective leaves the constant out.
+            set(&mut model, "objective_bound", cutoff - self.constant);
+        }
         let _ = model.try_set_option("threads", settings.threads.max(1) as i32);
         let _ = model.try_set_option("random_seed", 0);
         // Developer hook: every block's model as `DIR/block-<first day>.mps`.
@@ -1487,6 +1499,10 @@ impl Formulation {
         use highs::{HighsModelStatus as S, HighsSolutionStatus};
         let status = solved.status();
         match status {
+            // Nothing cheaper than the cutoff.
+            S::Infeasible | S::UnboundedOrInfeasible if settings.cutoff.is_some() => {
+                return Err(BlockError::NothingCheaper)
+            }
             S::Infeasible | S::UnboundedOrInfeasible => return Err(BlockError::Infeasible),
             S::Optimal | S::ObjectiveBound | S::ObjectiveTarget => {}
             S::ReachedTimeLimit
@@ -1530,6 +1546,8 @@ impl Formulation {
             None if proven => objective,
             None => f64::NEG_INFINITY,
         };
+        // Parts of the search pruned by the cutoff are only known to cost at least the cutoff.
+        let bound = settings.cutoff.map_or(bound, |c| bound.min(c));
         Ok(BlockOutcome {
             shifts,
             objective,
@@ -1742,6 +1760,7 @@ fn colgen_then_search(
         Some(seed),
         limit,
         COLGEN_IP_SHARE,
+        0.0,
         deadline,
     )?
     else {
@@ -1783,6 +1802,13 @@ fn search_from(
 /// priced dive's): on Curtois 12 (60 people) the dive did not always end by 50%.
 const COLGEN_FIRST_ROSTER_SHARE: f64 = 0.75;
 
+/// Share of a block's time limit that column generation first may spend on further dives after
+/// the first (see `colgen::generate`), at most `COLGEN_FIRST_MORE_DIVES_SECONDS`.
+const COLGEN_FIRST_MORE_DIVES: f64 = 0.25;
+
+/// Most seconds column generation first spends on further dives.
+const COLGEN_FIRST_MORE_DIVES_SECONDS: f64 = 15.0;
+
 /// Share of a block's time limit the full model gets after the generation (see `colgen_first`):
 /// with 30% of 60 s it proved neither Curtois 5 nor 6, with 50% both (17.5 and 26 s).
 const COLGEN_FIRST_FULL_SHARE: f64 = 0.5;
@@ -1807,6 +1833,7 @@ fn colgen_first(
         None,
         limit,
         COLGEN_FIRST_ROSTER_SHARE,
+        COLGEN_FIRST_MORE_DIVES,
         deadline,
     )?
     else {
@@ -1820,6 +1847,8 @@ fn colgen_first(
         .as_secs_f64();
     // Not started from the generation's roster: with it as a start HiGHS did not prove Curtois
     // 6 in 30 s (1952), without it in 26 s (1950); on 5, 29 s against 17.5 s.
+    // Nor with the generation's cost as a cutoff (see `BlockSettings::cutoff`): Curtois 5 and 6
+    // were proven in 34.0 and 44.4 s with it, 32.1 and 40.9 s without.
     let full = BlockSettings {
         time_limit: Some((limit * COLGEN_FIRST_FULL_SHARE).min(left)),
         ..settings.clone()
@@ -1867,6 +1896,7 @@ fn colgen_rosters(
     seed: Option<&BlockOutcome>,
     limit: f64,
     ip_share: f64,
+    more_dives: f64,
     deadline: Instant,
 ) -> Result<Option<BlockOutcome>, BlockError> {
     let (columns, rows) = (formulation.cols.len(), formulation.rows.len());
@@ -1887,6 +1917,11 @@ fn colgen_rosters(
         until,
         ip_end,
         settings.workers,
+        if more_dives > 0.0 {
+            (limit * more_dives).min(COLGEN_FIRST_MORE_DIVES_SECONDS)
+        } else {
+            0.0
+        },
     ) {
         Ok(Some(g)) => g,
         Ok(None) | Err(BlockError::NoSolution) => return Ok(None),

@@ -111,6 +111,8 @@ pub(crate) fn improve(
             initial: None,
             export: None,
             warm_start: false,
+            // Only a cheaper roster is of use: HiGHS prunes the rest from the start.
+            cutoff: Some(best.objective - 1e-6 * best.objective.abs().max(1.0)),
             ..settings.clone()
         };
         let t0 = Instant::now();
@@ -133,7 +135,7 @@ pub(crate) fn improve(
                 };
                 true
             }
-            Ok(_) | Err(BlockError::NoSolution) => false,
+            Ok(_) | Err(BlockError::NoSolution | BlockError::NothingCheaper) => false,
             // The parts never make the block infeasible (the incumbent is a solution of each);
             // a solver failure ends the search with what was found.
             Err(_) => break,
@@ -282,6 +284,43 @@ mod tests {
         // Never better than the optimum.
         let best = solve_block(&p, &block, &settings()).expect("solves");
         assert!(out.objective >= best.objective - 1e-6);
+    }
+
+    #[test]
+    fn a_cutoff_keeps_every_cheaper_roster_and_claims_none_below_the_optimum() {
+        let p = generate(&SynthSpec {
+            people: 6,
+            desks: 1,
+            weeks: 1,
+            seed: 4,
+            term_budgets: false,
+        });
+        let block = Block {
+            days: (0..7).collect(),
+            ..Block::default()
+        };
+        let solve = |cutoff: Option<f64>| {
+            let st = BlockSettings {
+                cutoff,
+                ..settings()
+            };
+            formulate(&p, &block).and_then(|f| f.solve(&st))
+        };
+        let optimum = solve(None).expect("solves").objective;
+        // Above the optimum: the optimum is found.
+        let above = solve(Some(optimum + 0.5)).expect("a roster below the cutoff");
+        assert!((above.objective - optimum).abs() < 1e-6);
+        assert!(above.bound <= optimum + 1e-6);
+        // At the optimum: nothing cheaper (HiGHS may still hand back a dearer roster it met).
+        match solve(Some(optimum - 1e-6)) {
+            Err(BlockError::NothingCheaper) => {}
+            Ok(out) => assert!(
+                out.objective >= optimum - 1e-6,
+                "{} < {optimum}",
+                out.objective
+            ),
+            Err(e) => panic!("{e:?}"),
+        }
     }
 
     #[test]

@@ -410,11 +410,14 @@ fn solve_window(
         warm_start: false,
         lns: false,
         workers: 1,
+        cutoff: None,
     };
     let what = crate::solve::describe_days(problem, &block.days);
     let out = solve_block(problem, &block, &settings).map_err(|e| match e {
         crate::formulate::BlockError::Infeasible => SolveError::Infeasible(what.clone()),
-        crate::formulate::BlockError::NoSolution => SolveError::NoSolution(what.clone()),
+        crate::formulate::BlockError::NoSolution | crate::formulate::BlockError::NothingCheaper => {
+            SolveError::NoSolution(what.clone())
+        }
         crate::formulate::BlockError::Solver(s) => SolveError::Solver(s),
     })?;
     let mut shifts = context;

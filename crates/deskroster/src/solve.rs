@@ -129,7 +129,9 @@ pub enum SolveError {
 fn block_error(e: BlockError, what: &str) -> SolveError {
     match e {
         BlockError::Infeasible => SolveError::Infeasible(what.to_string()),
-        BlockError::NoSolution => SolveError::NoSolution(what.to_string()),
+        BlockError::NoSolution | BlockError::NothingCheaper => {
+            SolveError::NoSolution(what.to_string())
+        }
         BlockError::Solver(s) => SolveError::Solver(s),
     }
 }
@@ -498,6 +500,7 @@ pub fn solve_with_progress(
         } else {
             1
         },
+        cutoff: None,
     };
     let solved = run_blocks(
         problem,
@@ -622,6 +625,7 @@ pub fn solve_with_progress(
                 warm_start: options.warm_start,
                 lns: false,
                 workers: 1,
+                cutoff: None,
             };
             let redone = run_blocks(
                 problem,

@@ -787,10 +787,12 @@ fn whole_costs(m: &Matrix) -> bool {
     })
 }
 
-/// Generates patterns until no person has a cheaper one or `until` passes, then solves the
-/// restricted master as an integer program until `deadline(the instant the generation ended)`. The patterns of `seed`, a roster of
-/// the block, start the master. `None` when the model does not
-/// split (one person), a person's own rules cannot hold, or no round finished in time.
+/// Generates patterns until no person has a cheaper one or `until` passes, then dives and solves
+/// the restricted master as an integer program, all by `deadline(the instant the generation
+/// ended)`; with a priced dive and a roster within `FURTHER_DIVES_MAX_GAP` of the bound, further
+/// dives for up to `more_dives` seconds. The patterns of `seed`, a roster of the block, start the
+/// master. `None` when the model does not split (one person), a person's own rules cannot hold,
+/// or no round finished in time.
 pub(crate) fn generate(
     m: &Matrix,
     context: Option<(&Problem, &Block)>,

@@ -73,8 +73,9 @@ pub(crate) struct BlockSettings {
     /// must stay the same for the whole process).
     pub workers: usize,
     /// Only a roster cheaper than this is wanted (the large-neighbourhood search's parts): HiGHS
-    /// prunes everything at or above it, and "no roster" means "none cheaper". The reported
-    /// bound is then meaningless.
+    /// prunes every node at or above it, and [`BlockError::NothingCheaper`] says it proved
+    /// there is none. The bound reported is at most the cutoff. A roster returned may still cost
+    /// more (HiGHS keeps what its first heuristics met): callers compare.
     pub cutoff: Option<f64>,
 }
 
@@ -1886,7 +1887,8 @@ fn colgen_first(
 /// Column generation by person (see `colgen`), seeded with `seed` when given (its cost exact):
 /// the cheapest of its rosters and the seed's, with the better of the two bounds. Its rosters
 /// must be found by `ip_share` of the limit (at least `COLGEN_IP_MIN_SHARE` after the
-/// generation). `None` when the generation gives up.
+/// generation); further dives may take `more_dives` of the limit, at most
+/// `COLGEN_FIRST_MORE_DIVES_SECONDS`. `None` when the generation gives up.
 #[allow(clippy::too_many_arguments)]
 fn colgen_rosters(
     problem: &Problem,

@@ -292,11 +292,26 @@ pub fn report_md(
             "Every slot has its minimum staff and every required staff mix.\n"
         );
     } else {
-        let _ = writeln!(
-            out,
-            "{} hole(s) the roster could not fill — escalate these:\n",
-            holes.len()
-        );
+        match summary {
+            // Holes left by a search the time limit stopped may not be real.
+            Some(s) if !s.proven_optimal => {
+                let _ = writeln!(
+                    out,
+                    "{} hole(s) in this roster. The time limit stopped the solver before it \
+                     proved the roster optimal (gap {:.1}%), so some of them may be fillable: \
+                     solve again with more time (or without a time limit) before escalating.\n",
+                    holes.len(),
+                    s.gap * 100.0
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "{} hole(s) the roster could not fill — escalate these:\n",
+                    holes.len()
+                );
+            }
+        }
         for s in &holes {
             let _ = writeln!(out, "### {}\n", describe_shortfall(problem, s));
             for l in why_not_lines(problem, roster, s) {
@@ -338,4 +353,35 @@ pub fn report_md(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check;
+
+    #[test]
+    fn holes_of_a_roster_stopped_by_the_time_limit_are_not_sent_for_escalation() {
+        let problem = crate::builder::example_problem().expect("the example builds");
+        // The empty roster leaves every slot short.
+        let roster = Roster::new(Vec::new());
+        let report = check(&problem, &roster);
+        assert!(report.shortfalls.iter().any(|s| is_hole(&problem, s)));
+        let summary = |proven_optimal: bool| SolveSummary {
+            objective: report.penalties.total(),
+            bound: 0.0,
+            gap: 1.0,
+            proven_optimal,
+            seconds: 1.0,
+        };
+        let stopped = report_md(&problem, &roster, Some(&summary(false)), &report);
+        assert!(stopped.contains("may be fillable"), "{stopped}");
+        assert!(!stopped.contains("escalate these"), "{stopped}");
+        let proven = report_md(&problem, &roster, Some(&summary(true)), &report);
+        assert!(
+            proven.contains("could not fill — escalate these"),
+            "{proven}"
+        );
+        assert!(!proven.contains("may be fillable"));
+    }
 }

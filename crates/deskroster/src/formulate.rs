@@ -1834,7 +1834,7 @@ fn colgen_first(
         None,
         limit,
         COLGEN_FIRST_ROSTER_SHARE,
-        COLGEN_FIRST_MORE_DIVES,
+        (limit * COLGEN_FIRST_MORE_DIVES).min(COLGEN_FIRST_MORE_DIVES_SECONDS),
         deadline,
     )?
     else {
@@ -1887,8 +1887,8 @@ fn colgen_first(
 /// Column generation by person (see `colgen`), seeded with `seed` when given (its cost exact):
 /// the cheapest of its rosters and the seed's, with the better of the two bounds. Its rosters
 /// must be found by `ip_share` of the limit (at least `COLGEN_IP_MIN_SHARE` after the
-/// generation); further dives may take `more_dives` of the limit, at most
-/// `COLGEN_FIRST_MORE_DIVES_SECONDS`. `None` when the generation gives up.
+/// generation); further dives may take `more_dives` seconds. `None` when the generation gives
+/// up.
 #[allow(clippy::too_many_arguments)]
 fn colgen_rosters(
     problem: &Problem,
@@ -1919,11 +1919,7 @@ fn colgen_rosters(
         until,
         ip_end,
         settings.workers,
-        if more_dives > 0.0 {
-            (limit * more_dives).min(COLGEN_FIRST_MORE_DIVES_SECONDS)
-        } else {
-            0.0
-        },
+        more_dives,
     ) {
         Ok(Some(g)) => g,
         Ok(None) | Err(BlockError::NoSolution) => return Ok(None),

@@ -141,6 +141,21 @@ fn main() {
         };
         match result {
             Ok(sol) => {
+                if let Ok(dir) = std::env::var("CURTOIS_ROSTERS") {
+                    // One shift a line: person day desk start end (minutes).
+                    let lines: String = sol
+                        .roster
+                        .shifts
+                        .iter()
+                        .map(|s| {
+                            format!(
+                                "{} {} {} {} {}\n",
+                                s.person, s.day, s.desk, s.time.start, s.time.end
+                            )
+                        })
+                        .collect();
+                    let _ = std::fs::write(Path::new(&dir).join(format!("roster{n}.txt")), lines);
+                }
                 let report = check(&problem, &sol.roster);
                 let ours = report.penalties.total();
                 let mut note = String::new();

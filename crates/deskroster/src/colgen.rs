@@ -688,7 +688,19 @@ fn label(
     duals: &[f64],
 ) -> Option<Option<(f64, f64, Vec<f64>)>> {
     let cols = &sp.person_cols[p];
-    let cost: Vec<f64> = cols
+    let found = pricer.cheapest(&priced_costs(m, sp, p, duals)).ok()?;
+    Some(found.map(|(value, chosen)| {
+        let mut values = vec![0.0; cols.len()];
+        for k in chosen {
+            values[k] = 1.0;
+        }
+        (value, value, values)
+    }))
+}
+
+/// The cost of each of person `p`'s columns at prices `duals` of the linking rows.
+fn priced_costs(m: &Matrix, sp: &Split, p: usize, duals: &[f64]) -> Vec<f64> {
+    sp.person_cols[p]
         .iter()
         .map(|&j| {
             let mut c = m.cost[j];
@@ -699,15 +711,192 @@ fn label(
             }
             c
         })
-        .collect();
-    let found = pricer.cheapest(&cost).ok()?;
-    Some(found.map(|(value, chosen)| {
-        let mut values = vec![0.0; cols.len()];
-        for k in chosen {
-            values[k] = 1.0;
+        .collect()
+}
+
+/// Most arcs [`solve_paths`] hands to HiGHS (Curtois 7: 15 000 arcs, solved to the optimum
+/// in 15 s; 8: 360 000 within the same gap, on which HiGHS's root did not end in 13 s).
+const PATHS_MAX_ARCS: usize = 30_000;
+
+/// What [`solve_paths`] found: a roster and its cost, if any, and a lower bound on every
+/// roster's cost (constants left out).
+struct PathsFound {
+    roster: Option<(Vec<Shift>, f64)>,
+    bound: f64,
+}
+
+/// The block as a flow through each person's state graph (see [`Pricer::paths`]), keeping
+/// only the arcs whose cheapest roster has a reduced cost of at most `tau` at the converged
+/// master's prices `prices` (LP value `z`); the linking rows and the master's own columns are
+/// the model's. A roster costs at least `z` plus the reduced costs of its patterns, so every
+/// roster costing at most `z + tau` is a flow of the arcs kept, and the flow's LP is at least
+/// the decomposition's bound: a strong model, small where the prices leave few arcs cheap.
+///
+/// `tau` is the largest that keeps at most `PATHS_MAX_ARCS` arcs, up to `below - z`: only
+/// rosters costing at most `below` are sought (HiGHS prunes the rest); when no roster of the
+/// flow costs that little, every roster costs at least `beyond`. Returns the cheapest roster
+/// found and a lower bound on every roster; `None` when someone is not priced by labelling or
+/// their states outgrow the cap.
+#[allow(clippy::too_many_arguments)]
+fn solve_paths(
+    m: &Matrix,
+    sp: &Split,
+    pricers: &[Option<Pricer>],
+    prices: &MasterLp,
+    below: f64,
+    beyond: f64,
+    limit: f64,
+) -> Result<Option<PathsFound>, BlockError> {
+    let z = prices.objective;
+    let slack = 1e-6 * z.abs().max(1.0);
+    let log = std::env::var_os("DESKROSTER_LNS_LOG").is_some();
+    let started = Instant::now();
+    let mut graphs = Vec::with_capacity(sp.person_cols.len());
+    for p in 0..sp.person_cols.len() {
+        let Some(pricer) = pricers.get(p).and_then(Option::as_ref) else {
+            return Ok(None);
+        };
+        match pricer.paths(&priced_costs(m, sp, p, &prices.link)) {
+            Ok(paths) => graphs.push(paths),
+            Err(()) => return Ok(None),
         }
-        (value, value, values)
-    }))
+    }
+    // The reduced cost of each arc's cheapest pattern, and the largest `tau` within the cap.
+    let reduced = |p: usize, a: &crate::labelling::Arc| a.through - prices.conv[p];
+    let mut all: Vec<f64> = graphs
+        .iter()
+        .enumerate()
+        .flat_map(|(p, g)| g.arcs.iter().map(move |a| reduced(p, a)))
+        .collect();
+    all.sort_by(f64::total_cmp);
+    let mut tau = below - z;
+    if tau < 0.0 {
+        // Every roster costs at least `z`, more than `below`.
+        return Ok(Some(PathsFound {
+            roster: None,
+            bound: z.max(beyond),
+        }));
+    }
+    let mut threshold = below;
+    if let Some(&first_out) = all.get(PATHS_MAX_ARCS) {
+        if first_out <= tau + slack {
+            // Arcs tied with the first left out are left out too.
+            tau = first_out - 2.0 * slack;
+            threshold = z + tau;
+            if tau < 0.0 {
+                return Ok(None);
+            }
+        }
+    }
+    // Each person's convexity row is where their flow starts: one unit out of the start.
+    let (mut pb, rows, convexity) = frame(m, sp, true);
+    let mut arcs = 0;
+    let mut kept: Vec<Vec<(usize, Option<usize>)>> = Vec::new();
+    for (p, g) in graphs.iter().enumerate() {
+        let g = crate::labelling::Flow {
+            last: g.last.clone(),
+            arcs: g
+                .arcs
+                .iter()
+                .filter(|a| reduced(p, a) <= tau + slack)
+                .map(|a| (a.from, a.to, a.col))
+                .collect(),
+        }
+        .merged();
+        let mut node_rows: Vec<Option<Row>> = vec![None; g.last.len()];
+        let mut row = |pb: &mut ColProblem, v: usize| {
+            if g.last[v] {
+                return None;
+            }
+            Some(*node_rows[v].get_or_insert_with(|| pb.add_row(0.0..=0.0)))
+        };
+        let mut mine = Vec::new();
+        for &(from, to, col) in &g.arcs {
+            let mut entries: Vec<(Row, f64)> = Vec::new();
+            match from {
+                None => entries.push((convexity[p], 1.0)),
+                Some(u) => entries.extend(row(&mut pb, u).map(|r| (r, -1.0))),
+            }
+            entries.extend(row(&mut pb, to).map(|r| (r, 1.0)));
+            let mut cost = 0.0;
+            if let Some(k) = col {
+                let j = sp.person_cols[p][k];
+                cost = m.cost[j];
+                for &(r, c) in &m.columns[j] {
+                    if let Some(i) = sp.link_pos[r] {
+                        entries.push((rows[i], c));
+                    }
+                }
+            }
+            pb.add_column_with_integrality(cost, 0.0..=1.0, entries, col.is_some());
+            mine.push((pb.num_cols() - 1, col));
+            arcs += 1;
+        }
+        kept.push(mine);
+    }
+    let mut model = pb
+        .try_optimise(Sense::Minimise)
+        .map_err(|e| BlockError::Solver(format!("{e:?}")))?;
+    quiet(&mut model, limit, 0.0);
+    // Only rosters costing at most `below` are sought.
+    let _ = model.try_set_option("objective_bound", below + slack);
+    if log {
+        eprintln!(
+            "colgen: paths within {tau:.3} of {:.3}: {arcs} arcs, built in {:.2} s",
+            below - z,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let solved = model
+        .try_solve()
+        .map_err(|e| BlockError::Solver(format!("{e:?}")))?;
+    let feasible = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
+    let status = solved.status();
+    let roster = feasible.then(|| {
+        let solution = solved.get_solution();
+        let values = solution.columns();
+        let mut shifts: Vec<Shift> = Vec::new();
+        for (p, mine) in kept.iter().enumerate() {
+            for &(c, col) in mine {
+                if let (Some(k), Some(&v)) = (col, values.get(c)) {
+                    if v > 0.5 {
+                        shifts.extend(m.shift[sp.person_cols[p][k]]);
+                    }
+                }
+            }
+        }
+        shifts.sort_unstable();
+        (shifts, solved.objective_value())
+    });
+    // Over the flow: a finished search proves its roster the cheapest, or (with nothing at
+    // most `below`, HiGHS's cutoff) that every roster of the flow costs at least `beyond`.
+    let cheapest = roster.as_ref().map_or(f64::INFINITY, |r| r.1);
+    let over_flow = match status {
+        S::Optimal | S::Infeasible if cheapest <= below + slack => cheapest,
+        S::Optimal | S::Infeasible => beyond,
+        _ => solved
+            .double_info_value(c"mip_dual_bound")
+            .ok()
+            .filter(|b| b.is_finite())
+            .unwrap_or(z)
+            .min(beyond),
+    };
+    // Rosters outside the flow cost more than `threshold` (at least `beyond` when every arc
+    // within `below` was kept).
+    let outside = if threshold >= below {
+        beyond
+    } else {
+        threshold
+    };
+    let bound = over_flow.min(outside).max(z);
+    if log {
+        eprintln!(
+            "colgen: paths model {status:?}: {:?}, bound {bound:.3} after {:.2} s",
+            roster.as_ref().map(|r| r.1),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(Some(PathsFound { roster, bound }))
 }
 
 /// The pattern that person `p`'s column values (from pricing) make.
@@ -875,6 +1064,8 @@ pub(crate) fn generate(
     // declared.
     let mut gap = PRICING_GAP;
     let mut live = LiveMaster::new(m, &sp)?;
+    // The converged master's LP: its prices restrict the flow model (see `solve_paths`).
+    let mut last_prices: Option<MasterLp> = None;
     while left(until) > 0.0 {
         rounds += 1;
         let round_start = Instant::now();
@@ -931,6 +1122,7 @@ pub(crate) fn generate(
         if cheaper == 0 {
             converged = true;
             bound = bound.max(objective);
+            last_prices = Some(lp);
             break;
         }
         // Cheaper patterns that are all in the master already (round-off): stop, keeping the
@@ -944,12 +1136,16 @@ pub(crate) fn generate(
     }
     // Round-off in the LP solves: keep the bound on the safe side; where every roster costs a
     // whole number, the next whole number is a bound too.
-    let bound = bound - 1e-7 * bound.abs().max(1.0) + m.constant;
-    let bound = if whole_costs(m) {
-        (bound - 1e-6).ceil()
-    } else {
-        bound
+    let whole = whole_costs(m);
+    let safe = |bound: f64| {
+        let bound = bound - 1e-7 * bound.abs().max(1.0) + m.constant;
+        if whole {
+            (bound - 1e-6).ceil()
+        } else {
+            bound
+        }
     };
+    let mut bound = safe(bound);
     let ip_end = deadline(Instant::now());
     let mut rosters = Vec::new();
     // A dive through the master's LP: a quick roster, and the integer program's start.
@@ -957,15 +1153,16 @@ pub(crate) fn generate(
     // by their integer program at each step): on Curtois 14 two people out of 32 are not, and
     // the plain dive found no roster.
     let priced_dive = pricers.iter().any(Option::is_some);
-    let reached = |cost: f64| cost + m.constant <= bound + 1e-6 * bound.abs().max(1.0);
+    let reached = |cost: f64, bound: f64| cost + m.constant <= bound + 1e-6 * bound.abs().max(1.0);
     // One dive (`variant`), logged; the next starts from the whole master again.
-    let mut dive_once = |variant: u64,
-                         live: &mut LiveMaster,
-                         patterns: &mut Vec<Pattern>|
+    let dive_once = |variant: u64,
+                     live: &mut LiveMaster,
+                     patterns: &mut Vec<Pattern>,
+                     add: &mut Add|
      -> Result<Option<(Vec<bool>, f64)>, BlockError> {
         let dive_start = Instant::now();
         let found = dive_priced(
-            m, &sp, &pricers, live, patterns, &mut add, ip_end, workers, variant,
+            m, &sp, &pricers, live, patterns, add, ip_end, workers, variant,
         )?;
         if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
             eprintln!(
@@ -980,7 +1177,7 @@ pub(crate) fn generate(
         Ok(found)
     };
     let mut dived = if priced_dive {
-        dive_once(0, &mut live, &mut patterns)?
+        dive_once(0, &mut live, &mut patterns, &mut add)?
     } else {
         dive(m, &sp, &patterns, ip_end)?.map(|chosen| (chosen, f64::INFINITY))
     };
@@ -1018,19 +1215,19 @@ pub(crate) fn generate(
         rosters.push(chosen_roster(&patterns, &chosen));
         cheapest = cheapest.min(ip.objective_value());
     }
-    // Further dives take other people first where the LP leaves a choice, until one reaches
-    // the bound or `more_dives` seconds pass; the cheapest dive is kept. (Curtois 7: 1057 in
-    // ten dives of about 1.5 s, where the first gives 1073.) Only where the bound is close: a
-    // weak bound is more often the reason for the gap (Curtois 1: 607 at once, bound 558, which
-    // the full model proves in 0.1 s).
+    // Further dives take other people first where the LP leaves a choice, until one
+    // reaches the bound or `more_dives` seconds pass; the cheapest dive is kept. (Curtois 7:
+    // 1057 in ten dives of about 1.5 s, where the first gives 1073.) Only where the bound is
+    // close: a weak bound is more often the reason for the gap (Curtois 1: 607 at once, bound
+    // 558, which the full model proves in 0.1 s).
     let total = cheapest + m.constant;
     let close = total - bound <= FURTHER_DIVES_MAX_GAP * total.abs();
-    if priced_dive && close && !reached(cheapest) {
+    if priced_dive && close && !reached(cheapest, bound) {
         let dives_end =
             (Instant::now() + std::time::Duration::from_secs_f64(more_dives)).min(ip_end);
         let mut variant = 1;
-        while Instant::now() < dives_end && !reached(cheapest) {
-            if let Some(found) = dive_once(variant, &mut live, &mut patterns)? {
+        while Instant::now() < dives_end && !reached(cheapest, bound) {
+            if let Some(found) = dive_once(variant, &mut live, &mut patterns, &mut add)? {
                 if found.1 < cheapest {
                     cheapest = found.1;
                     dived = Some(found);
@@ -1039,8 +1236,35 @@ pub(crate) fn generate(
             variant += 1;
         }
     }
-    if let Some((chosen, _)) = dived {
-        rosters.push(chosen_roster(&patterns, &chosen));
+    // Then, with the converged prices and a roster close to the bound: the flow through each
+    // person's state graph, restricted to the arcs that can be in a cheaper roster (see
+    // `solve_paths`), until `ip_end`. (Curtois 7: 1056, the optimum, which no dive found; the
+    // dives come first, as the cheaper their roster, the fewer arcs the flow needs.)
+    let everyone_labelled = pricers.len() == people && pricers.iter().all(Option::is_some);
+
+    let total = cheapest + m.constant;
+    let close = total - bound <= FURTHER_DIVES_MAX_GAP * total.abs();
+    if let Some(prices) = &last_prices {
+        if everyone_labelled && close && !reached(cheapest, bound) {
+            // Only a roster at least a unit cheaper is worth finding where costs are whole.
+            let (below, beyond) = if whole {
+                let below = total.round() - 1.0 - m.constant;
+                (below, below + 1.0)
+            } else {
+                let below = cheapest - 1e-6 * total.abs().max(1.0);
+                (below, below)
+            };
+            if let Some(found) = solve_paths(m, &sp, &pricers, prices, below, beyond, left(ip_end))?
+            {
+                bound = bound.max(safe(found.bound));
+                if let Some((roster, _)) = found.roster {
+                    rosters.push(roster);
+                }
+            }
+        }
+    }
+    if let Some((chosen, _)) = &dived {
+        rosters.push(chosen_roster(&patterns, chosen));
     }
     Ok(Some(Generated {
         bound,
@@ -1062,9 +1286,17 @@ mod tests {
     /// Three people, two weeks, two shift types, the benchmark's run rules: the shape column
     /// generation is for.
     fn instance(seed: usize) -> Problem {
+        instance_with(seed, 0)
+    }
+
+    /// The tiny instance; `c_early` is the most early shifts C may work (with none, some cover
+    /// rows have a single person's columns: that person owns them and is priced by HiGHS).
+    fn instance_with(seed: usize, c_early: u32) -> Problem {
         let mut t = String::from("SECTION_HORIZON\n14\n\nSECTION_SHIFTS\nE,480,\nL,480,E\n\n");
         t += "SECTION_STAFF\nA,E=14|L=14,4800,2400,4,2,2,1\nB,E=14|L=4,4800,1920,3,2,1,2\n";
-        t += "C,E=0|L=14,3840,1920,5,1,2,1\n\nSECTION_DAYS_OFF\nA,3\nB\nC,9,10\n\n";
+        t += &format!(
+            "C,E={c_early}|L=14,3840,1920,5,1,2,1\n\nSECTION_DAYS_OFF\nA,3\nB\nC,9,10\n\n"
+        );
         t += "SECTION_SHIFT_ON_REQUESTS\nA,1,E,2\nB,5,L,3\n\nSECTION_SHIFT_OFF_REQUESTS\nC,2,L,1\n\n";
         t += "SECTION_COVER\n";
         for d in 0..14 {
@@ -1167,6 +1399,94 @@ mod tests {
             let (one, more) = (cheapest(0.0), cheapest(1.0));
             assert!(more <= one + 1e-6, "seed {seed}: {more} > {one}");
             assert!(more >= optimum - 1e-6, "seed {seed}");
+        }
+    }
+
+    /// The master's LP generated to convergence by labelling alone, from each person's
+    /// cheapest roster.
+    fn converged(m: &Matrix, sp: &Split, pricers: &[Option<Pricer>]) -> MasterLp {
+        let people = sp.person_cols.len();
+        let priced = |p: usize, duals: &[f64]| {
+            let pricer = pricers[p].as_ref().expect("labelled");
+            label(m, sp, pricer, p, duals)
+                .expect("within the cap")
+                .expect("a roster")
+        };
+        let zero = vec![0.0; sp.linking.len()];
+        let mut patterns: Vec<Pattern> = (0..people)
+            .map(|p| pattern(m, sp, p, &priced(p, &zero).2))
+            .collect();
+        let mut live = LiveMaster::new(m, sp).expect("a master");
+        loop {
+            live.sync(&patterns).expect("synced");
+            let lp = live.solve(60.0).expect("solves").expect("optimal");
+            let mut added = 0;
+            for p in 0..people {
+                let (value, _, values) = priced(p, &lp.link);
+                let new = pattern(m, sp, p, &values);
+                let known = patterns
+                    .iter()
+                    .any(|q| q.person == p && q.shifts == new.shifts);
+                if value - lp.conv[p] < -1e-6 && !known {
+                    patterns.push(new);
+                    added += 1;
+                }
+            }
+            if added == 0 {
+                return lp;
+            }
+        }
+    }
+
+    #[test]
+    fn the_flow_of_cheap_paths_holds_every_cheap_roster_and_proves_the_optimum() {
+        for seed in 0..6 {
+            let p = instance_with(seed, 3);
+            let block = Block {
+                days: (0..14).collect(),
+                ..Block::default()
+            };
+            let optimum = formulate(&p, &block)
+                .and_then(|f| f.solve(&BlockSettings::default()))
+                .expect("solves")
+                .objective
+                .round();
+            let m = formulate(&p, &block)
+                .and_then(|f| f.matrix())
+                .expect("a matrix");
+            let sp = split(&m);
+            let pricers: Vec<Option<Pricer>> = (0..sp.person_cols.len())
+                .map(|q| Pricer::new(&p, &block, q, &m, &sp.person_cols[q], &sp.link_pos))
+                .collect();
+            assert!(pricers.iter().all(Option::is_some), "everyone is labelled");
+            let prices = converged(&m, &sp, &pricers);
+            let raw = optimum - m.constant;
+            // Rosters costing at most the optimum: the flow holds one and proves it cheapest.
+            let found = solve_paths(&m, &sp, &pricers, &prices, raw, raw + 1.0, 60.0)
+                .expect("no solver error")
+                .expect("the flow is built");
+            let (roster, cost) = found.roster.expect("a roster");
+            let report = check(&p, &Roster::new(roster));
+            assert!(report.violations.is_empty(), "seed {seed}");
+            assert_eq!(report.penalties.total(), optimum, "seed {seed}");
+            assert!((cost + m.constant - optimum).abs() < 1e-6, "seed {seed}");
+            assert!(
+                (found.bound + m.constant - optimum).abs() < 1e-6,
+                "seed {seed}"
+            );
+            // A unit less: none, and the bound is the optimum.
+            let none = solve_paths(&m, &sp, &pricers, &prices, raw - 1.0, raw, 60.0)
+                .expect("no solver error")
+                .expect("the flow is built");
+            assert!(
+                none.roster.is_none_or(|r| r.1 > raw - 1.0 + 1e-6),
+                "seed {seed}: a roster below the optimum"
+            );
+            assert!(
+                none.bound + m.constant >= optimum - 1e-6,
+                "seed {seed}: bound {} below the optimum {optimum}",
+                none.bound + m.constant
+            );
         }
     }
 
@@ -1341,6 +1661,47 @@ mod tests {
                             prop_assert!(
                                 fixed.as_ref().is_some_and(|f| (f.0 - w).abs() <= 1e-6 * w.abs().max(1.0)),
                                 "person {p}: the labelled roster costs {:?} in the model, not {w}", fixed.map(|f| f.0)
+                            );
+                            // The state graph: its arcs' cheapest rosters, its merged flow's
+                            // cheapest path and the path of first arcs agree with the model.
+                            let cost = priced_costs(&m, &sp, p, &duals);
+                            let paths = pricer.paths(&cost).expect("states within their cap");
+                            let tol = 1e-6 * w.abs().max(1.0);
+                            let first = paths.arcs.iter().filter(|a| a.from.is_none()).map(|a| a.through).fold(f64::INFINITY, f64::min);
+                            prop_assert!((first - w).abs() <= tol, "person {p}: graph {first}, labelling {w}");
+                            prop_assert!(paths.arcs.iter().all(|a| a.through >= w - tol));
+                            let flow = crate::labelling::Flow {
+                                last: paths.last.clone(),
+                                arcs: paths.arcs.iter().map(|a| (a.from, a.to, a.col)).collect(),
+                            };
+                            let merged = flow.merged();
+                            prop_assert!(merged.last.len() <= flow.last.len());
+                            let mut dist = vec![f64::INFINITY; merged.last.len()];
+                            let mut next = vec![None; merged.last.len()];
+                            let mut start = None;
+                            for &(from, to, col) in &merged.arcs {
+                                prop_assert!(from.is_none_or(|u| u < to), "arcs go forward");
+                                let base = from.map_or(0.0, |u| dist[u]);
+                                dist[to] = dist[to].min(base + col.map_or(0.0, |k| cost[k]));
+                                match from {
+                                    None => { start.get_or_insert((to, col)); }
+                                    Some(u) => { next[u].get_or_insert((to, col)); }
+                                }
+                            }
+                            let best = (0..merged.last.len()).filter(|&v| merged.last[v]).map(|v| dist[v]).fold(f64::INFINITY, f64::min);
+                            prop_assert!((best - w).abs() <= tol, "person {p}: merged flow {best}, labelling {w}");
+                            let mut cols = Vec::new();
+                            let mut at = start;
+                            while let Some((v, col)) = at {
+                                cols.extend(col);
+                                at = next[v];
+                            }
+                            let shifts: HashSet<Shift> = cols.iter().filter_map(|&k| m.shift[sp.person_cols[p][k]]).collect();
+                            let walked = price_with(&m, &sp, p, &duals, 60.0, 0.0, Some(&shifts)).expect("HiGHS solves");
+                            let value: f64 = cols.iter().map(|&k| cost[k]).sum();
+                            prop_assert!(
+                                walked.as_ref().is_some_and(|f| (f.0 - value).abs() <= tol),
+                                "person {p}: a path of the flow costs {:?} in the model, not {value}", walked.map(|f| f.0)
                             );
                         }
                         (mip, dp) => prop_assert!(false, "person {p}: integer program {:?}, labelling {:?}", mip.map(|f| f.0), dp.map(|f| f.0)),

@@ -15,6 +15,7 @@
 //! [`Pricer::new`]); anyone else keeps the integer program. It is exact: the property test
 //! `labelling_matches_the_integer_program` compares it with HiGHS on generated people and prices.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use crate::formulate::{Block, Matrix};
@@ -336,60 +337,38 @@ impl Pricer {
                     .map(|(i, (s, l))| (Some(*s), l, i as u32))
                     .collect()
             };
+            let mut next_states = Vec::new();
             for (state, label, index) in sources {
-                let from = state.map(|s| s.0);
-                for &(_, to) in self.moves[d].iter().filter(|(f, _)| *f == from) {
-                    let minutes = state.map_or(0, |s| s.2);
-                    if !to.works() {
-                        if minutes + self.left[d] < self.min_minutes {
-                            continue;
-                        }
-                        let l = Label {
+                let worked_before = state.is_some_and(|s| s.0.works());
+                self.successors(d, state, &mut next_states);
+                for &(to, o) in &next_states {
+                    let l = match o {
+                        None => Label {
                             prev: index,
                             option: None,
                             ..label.clone()
-                        };
-                        next.insert((to, None, minutes), l);
-                        continue;
-                    }
-                    let worked_before = from.is_some_and(RunState::works);
-                    for (o, opt) in self.days[d].iter().enumerate() {
-                        if let Some(before) = state.and_then(|s| s.1) {
-                            if !self.follows[before][opt.class] {
+                        },
+                        Some(o) => {
+                            let opt = &self.days[d][o];
+                            let Some((weekends, counts)) = self.resources(
+                                d,
+                                label.weekends,
+                                &label.counts,
+                                worked_before,
+                                opt,
+                            ) else {
                                 continue;
+                            };
+                            Label {
+                                cost: label.cost + cost[opt.col],
+                                weekends,
+                                counts,
+                                prev: index,
+                                option: Some(o as u32),
                             }
                         }
-                        let minutes = minutes + opt.minutes;
-                        if self.max_minutes.is_some_and(|m| minutes > m)
-                            || minutes + self.left[d] < self.min_minutes
-                        {
-                            continue;
-                        }
-                        let mut weekends = label.weekends;
-                        if self.weekend[d] == Some(true)
-                            || (self.weekend[d].is_some() && !worked_before)
-                        {
-                            weekends += 1;
-                            if self.max_weekends.is_some_and(|m| weekends > m) {
-                                continue;
-                            }
-                        }
-                        let mut counts = label.counts.clone();
-                        if let Some(i) = opt.limited {
-                            counts[i] += 1;
-                            if counts[i] > self.limited[i] {
-                                continue;
-                            }
-                        }
-                        let l = Label {
-                            cost: label.cost + cost[opt.col],
-                            weekends,
-                            counts,
-                            prev: index,
-                            option: Some(o as u32),
-                        };
-                        next.insert((to, Some(opt.class), minutes), l);
-                    }
+                    };
+                    next.insert(to, l);
                 }
             }
             let layer = next.finish();
@@ -426,6 +405,339 @@ impl Pricer {
 }
 
 impl Pricer {
+    /// The states day `d` can end in from `state` (the end of the day before; `None` before the
+    /// first day), each with the option worked on the day (`None`: a day off), keeping the run,
+    /// succession and minutes rules. The rules on weekends and limited templates depend on the
+    /// whole roster so far: see [`Pricer::resources`].
+    fn successors(&self, d: usize, state: Option<State>, out: &mut Vec<(State, Option<usize>)>) {
+        out.clear();
+        let from = state.map(|s| s.0);
+        let minutes = state.map_or(0, |s| s.2);
+        for &(_, to) in self.moves[d].iter().filter(|(f, _)| *f == from) {
+            if !to.works() {
+                if minutes + self.left[d] >= self.min_minutes {
+                    out.push(((to, None, minutes), None));
+                }
+                continue;
+            }
+            for (o, opt) in self.days[d].iter().enumerate() {
+                if let Some(before) = state.and_then(|s| s.1) {
+                    if !self.follows[before][opt.class] {
+                        continue;
+                    }
+                }
+                let minutes = minutes + opt.minutes;
+                if self.max_minutes.is_some_and(|m| minutes > m)
+                    || minutes + self.left[d] < self.min_minutes
+                {
+                    continue;
+                }
+                out.push(((to, Some(opt.class), minutes), Some(o)));
+            }
+        }
+    }
+
+    /// Weekends worked and shifts of each limited template after working `opt` on day `d`, from
+    /// `weekends` and `counts` the day before (`worked_before`: whether that day was worked);
+    /// `None` when a limit is passed.
+    fn resources(
+        &self,
+        d: usize,
+        weekends: u32,
+        counts: &[u32],
+        worked_before: bool,
+        opt: &WorkOption,
+    ) -> Option<(u32, Vec<u32>)> {
+        let mut weekends = weekends;
+        if self.weekend[d] == Some(true) || (self.weekend[d].is_some() && !worked_before) {
+            weekends += 1;
+            if self.max_weekends.is_some_and(|m| weekends > m) {
+                return None;
+            }
+        }
+        let mut counts = counts.to_vec();
+        if let Some(i) = opt.limited {
+            counts[i] += 1;
+            if counts[i] > self.limited[i] {
+                return None;
+            }
+        }
+        Some((weekends, counts))
+    }
+
+    /// The states each day can end in (every resource kept, see [`Pricer::paths`]), and
+    /// their positions; `Err(())` past `MAX_LABELS`.
+    #[allow(clippy::type_complexity)]
+    fn graph(&self) -> Result<(Vec<Vec<Full>>, Vec<HashMap<Full, usize>>), ()> {
+        let n = self.days.len();
+        let mut layers: Vec<Vec<Full>> = Vec::with_capacity(n);
+        let mut index: Vec<HashMap<Full, usize>> = Vec::with_capacity(n);
+        let mut total = 0usize;
+        let root = self.root();
+        for d in 0..n {
+            let mut here: HashMap<Full, usize> = HashMap::new();
+            let mut list: Vec<Full> = Vec::new();
+            let sources: &[Full] = if d == 0 {
+                std::slice::from_ref(&root)
+            } else {
+                &layers[d - 1]
+            };
+            for from in sources {
+                for (to, _) in self.steps(d, from, d == 0) {
+                    if let Entry::Vacant(e) = here.entry(to) {
+                        list.push(e.key().clone());
+                        e.insert(list.len() - 1);
+                    }
+                }
+            }
+            total += list.len();
+            if total > MAX_LABELS {
+                return Err(());
+            }
+            layers.push(list);
+            index.push(here);
+        }
+        Ok((layers, index))
+    }
+
+    /// The cheapest way to finish from each state of [`Pricer::graph`] at the end of each day
+    /// when column `k` costs `cost[k]` (infinite where no roster can be finished).
+    fn finish(
+        &self,
+        layers: &[Vec<Full>],
+        index: &[HashMap<Full, usize>],
+        cost: &[f64],
+    ) -> Vec<Vec<f64>> {
+        let n = layers.len();
+        let mut finish: Vec<Vec<f64>> = Vec::with_capacity(n);
+        let Some(last) = layers.last() else {
+            return finish;
+        };
+        finish.push(
+            last.iter()
+                .map(|f| {
+                    if f.0 .2 >= self.min_minutes {
+                        0.0
+                    } else {
+                        f64::INFINITY
+                    }
+                })
+                .collect(),
+        );
+        for d in (0..n - 1).rev() {
+            let after = finish.last().map(Vec::as_slice).unwrap_or(&[]);
+            let here: Vec<f64> = layers[d]
+                .iter()
+                .map(|from| {
+                    self.steps(d + 1, from, false)
+                        .into_iter()
+                        .map(|(to, o)| {
+                            let c = o.map_or(0.0, |o| cost[self.days[d + 1][o].col]);
+                            c + index[d + 1].get(&to).map_or(f64::INFINITY, |&i| after[i])
+                        })
+                        .fold(f64::INFINITY, f64::min)
+                })
+                .collect();
+            finish.push(here);
+        }
+        finish.reverse();
+        finish
+    }
+
+    /// The arcs of the person's state graph on some roster, each
+    /// with the cost of the cheapest roster through it when column `k` costs `cost[k]`: every
+    /// roster is a path of them from the start to a state of the last day, and every such path
+    /// is a roster of the person. `Err(())` when the states outgrow `MAX_LABELS`.
+    #[allow(clippy::result_unit_err)]
+    pub(crate) fn paths(&self, cost: &[f64]) -> Result<Paths, ()> {
+        let n = self.days.len();
+        let mut out = Paths::default();
+        if n == 0 {
+            return Ok(out);
+        }
+        let (layers, index) = self.graph()?;
+        let finish = self.finish(&layers, &index, cost);
+        let root = self.root();
+        // Node numbers of the states on some roster, by day.
+        let mut ids: Vec<Vec<Option<usize>>> = layers.iter().map(|l| vec![None; l.len()]).collect();
+        let mut reach: Vec<f64> = vec![0.0];
+        for d in 0..n {
+            let mut next = vec![f64::INFINITY; layers[d].len()];
+            let sources: &[Full] = if d == 0 {
+                std::slice::from_ref(&root)
+            } else {
+                &layers[d - 1]
+            };
+            for (f, (from, &spent)) in sources.iter().zip(&reach).enumerate() {
+                if !spent.is_finite() {
+                    continue;
+                }
+                let from_id = if d == 0 { None } else { ids[d - 1][f] };
+                for (to, o) in self.steps(d, from, d == 0) {
+                    let Some(&i) = index[d].get(&to) else {
+                        continue;
+                    };
+                    let here = o.map_or(0.0, |o| cost[self.days[d][o].col]);
+                    next[i] = next[i].min(spent + here);
+                    let through = spent + here + finish[d][i];
+                    if !through.is_finite() {
+                        continue;
+                    }
+                    let to_id = *ids[d][i].get_or_insert_with(|| {
+                        out.last.push(d + 1 == n);
+                        out.last.len() - 1
+                    });
+                    out.arcs.push(Arc {
+                        from: from_id,
+                        to: to_id,
+                        col: o.map(|o| self.days[d][o].col),
+                        through,
+                    });
+                }
+            }
+            reach = next;
+        }
+        Ok(out)
+    }
+
+    /// The state before the first day.
+    fn root(&self) -> Full {
+        // The run state is never read before the first day (`steps` is told so).
+        (
+            (RunState::FirstOff, None, 0),
+            0,
+            vec![0; self.limited.len()],
+        )
+    }
+
+    /// The states day `d` can end in from `from` (the end of the day before, or the root on
+    /// the first day), with the option worked, every rule kept and the resources raised.
+    fn steps(&self, d: usize, from: &Full, first: bool) -> Vec<(Full, Option<usize>)> {
+        let state = (!first).then_some(from.0);
+        let worked_before = state.is_some_and(|s| s.0.works());
+        let mut next = Vec::new();
+        self.successors(d, state, &mut next);
+        next.into_iter()
+            .filter_map(|(to, o)| {
+                let (mut weekends, mut counts) = match o {
+                    None => (from.1, from.2.clone()),
+                    Some(o) => {
+                        self.resources(d, from.1, &from.2, worked_before, &self.days[d][o])?
+                    }
+                };
+                self.raise(d, &to, &mut weekends, &mut counts);
+                Some(((to, weekends, counts), o))
+            })
+            .collect()
+    }
+}
+
+/// A person's state graph, as [`Pricer::paths`] gives it.
+#[derive(Debug, Default)]
+pub(crate) struct Paths {
+    /// Each node: whether it is a state of the last day (where a roster ends).
+    pub last: Vec<bool>,
+    pub arcs: Vec<Arc>,
+}
+
+/// One arc of a person's state graph: a day worked with a column, or off.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Arc {
+    /// The node it leaves (`None`: the start).
+    pub from: Option<usize>,
+    pub to: usize,
+    /// The column worked (position in the person's column list; `None`: a day off).
+    pub col: Option<usize>,
+    /// Cost of the cheapest roster through the arc.
+    pub through: f64,
+}
+
+/// What a node of a [`Flow`] is merged by: whether it is of the last day, and its arcs out
+/// (column worked, class of the node entered).
+type Signature = (bool, Vec<(Option<usize>, usize)>);
+
+/// A graph of rosters: each path from the start to a node of the last day is a roster.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Flow {
+    /// Each node: whether it is of the last day.
+    pub last: Vec<bool>,
+    /// Each arc: the node it leaves (`None`: the start), the node it enters, the column
+    /// worked (`None`: a day off).
+    pub arcs: Vec<(Option<usize>, usize, Option<usize>)>,
+}
+
+impl Flow {
+    /// The same rosters in a graph with fewer nodes: nodes from which the same rosters can be
+    /// finished are merged (the states differ in resources that no longer matter), and nodes
+    /// from which none can be are dropped. Nodes must be numbered day by day (every arc enters
+    /// a node numbered above the one it leaves), as [`Pricer::paths`] numbers them.
+    ///
+    /// ```text
+    /// start -E-> a -D-> x        start -E-> a -D-> x
+    ///       -L-> b -D-> y   =>         -L-> a
+    /// ```
+    pub(crate) fn merged(&self) -> Flow {
+        let n = self.last.len();
+        let mut out: Vec<Vec<(Option<usize>, usize)>> = vec![Vec::new(); n];
+        let mut from_start: Vec<(Option<usize>, usize)> = Vec::new();
+        for &(from, to, col) in &self.arcs {
+            match from {
+                Some(u) => out[u].push((col, to)),
+                None => from_start.push((col, to)),
+            }
+        }
+        // From the last day back: each node's class is that of the first node with the same
+        // arcs out (to classes); `None` for nodes no roster can be finished from.
+        let mut class: Vec<Option<usize>> = vec![None; n];
+        let mut classes: HashMap<Signature, usize> = HashMap::new();
+        let mut order: Vec<Signature> = Vec::new();
+        for v in (0..n).rev() {
+            let mut sig: Vec<(Option<usize>, usize)> = out[v]
+                .iter()
+                .filter_map(|&(col, to)| class[to].map(|c| (col, c)))
+                .collect();
+            if !self.last[v] && sig.is_empty() {
+                continue;
+            }
+            sig.sort_unstable();
+            sig.dedup();
+            let key = (self.last[v], sig);
+            let next = classes.len();
+            let c = *classes.entry(key.clone()).or_insert_with(|| {
+                order.push(key);
+                next
+            });
+            class[v] = Some(c);
+        }
+        // Classes were numbered from the last day back: number them the other way round.
+        let k = order.len();
+        let flip = |c: usize| k - 1 - c;
+        let mut flow = Flow {
+            last: order.iter().rev().map(|(last, _)| *last).collect(),
+            arcs: Vec::new(),
+        };
+        let mut start: Vec<(Option<usize>, usize)> = from_start
+            .iter()
+            .filter_map(|&(col, to)| class[to].map(|c| (col, flip(c))))
+            .collect();
+        start.sort_unstable();
+        start.dedup();
+        flow.arcs
+            .extend(start.into_iter().map(|(col, to)| (None, to, col)));
+        for (c, (_, sig)) in order.iter().enumerate().rev() {
+            for &(col, to) in sig {
+                flow.arcs.push((Some(flip(c)), flip(to), col));
+            }
+        }
+        flow
+    }
+}
+
+/// A state with every resource: the labels' state, weekends worked, shifts of each limited
+/// template.
+type Full = (State, u32, Vec<u32>);
+
+impl Pricer {
     /// Raises each label's resources to the least value at which they can still bind: a count
     /// of a limited template (or of weekends) that no future day can push over its limit is
     /// worth no more than the limit less what the future can add. Labels then dominate each
@@ -435,21 +747,27 @@ impl Pricer {
     fn normalise(&self, d: usize, layer: Vec<(State, Label)>) -> Vec<(State, Label)> {
         let mut out = Layer::default();
         for (state, mut label) in layer {
-            // Shifts any continuation can still add, by minutes.
-            let room = self
-                .max_minutes
-                .map_or(u32::MAX, |m| m.saturating_sub(state.2) / self.shortest);
-            for (i, c) in label.counts.iter_mut().enumerate() {
-                let future = self.limited_left[d][i].min(room);
-                *c = (*c).max(self.limited[i].saturating_sub(future));
-            }
-            if let Some(w) = self.max_weekends {
-                let future = self.weekends_left[d].min(room);
-                label.weekends = label.weekends.max(w.saturating_sub(future));
-            }
+            self.raise(d, &state, &mut label.weekends, &mut label.counts);
             out.insert(state, label);
         }
         out.finish()
+    }
+
+    /// Raises the resources of a roster ending in `state` on day `d` (see
+    /// [`Pricer::normalise`]).
+    fn raise(&self, d: usize, state: &State, weekends: &mut u32, counts: &mut [u32]) {
+        // Shifts any continuation can still add, by minutes.
+        let room = self
+            .max_minutes
+            .map_or(u32::MAX, |m| m.saturating_sub(state.2) / self.shortest);
+        for (i, c) in counts.iter_mut().enumerate() {
+            let future = self.limited_left[d][i].min(room);
+            *c = (*c).max(self.limited[i].saturating_sub(future));
+        }
+        if let Some(w) = self.max_weekends {
+            let future = self.weekends_left[d].min(room);
+            *weekends = (*weekends).max(w.saturating_sub(future));
+        }
     }
 }
 

@@ -714,8 +714,9 @@ fn priced_costs(m: &Matrix, sp: &Split, p: usize, duals: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// Most arcs [`solve_paths`] hands to HiGHS (Curtois 7: 15 000 arcs, solved to the optimum
-/// in 15 s; 8: 360 000 within the same gap, on which HiGHS's root did not end in 13 s).
+/// Most arcs [`solve_paths`] keeps before merging (Curtois 7: 15 165 within its gap, 9 884
+/// merged, solved to the optimum in 11.5 s; 8: 362 402 within its gap, in which HiGHS found no
+/// roster in 13.6 s).
 const PATHS_MAX_ARCS: usize = 30_000;
 
 /// What [`solve_paths`] found: a roster and its cost, if any, and a lower bound on every
@@ -749,6 +750,14 @@ fn solve_paths(
 ) -> Result<Option<PathsFound>, BlockError> {
     let z = prices.objective;
     let slack = 1e-6 * z.abs().max(1.0);
+    let mut tau = below - z;
+    if tau < 0.0 {
+        // Every roster costs at least `z`, more than `below`.
+        return Ok(Some(PathsFound {
+            roster: None,
+            bound: z.max(beyond),
+        }));
+    }
     let log = std::env::var_os("DESKROSTER_LNS_LOG").is_some();
     let started = Instant::now();
     let mut graphs = Vec::with_capacity(sp.person_cols.len());
@@ -768,17 +777,10 @@ fn solve_paths(
         .enumerate()
         .flat_map(|(p, g)| g.arcs.iter().map(move |a| reduced(p, a)))
         .collect();
-    all.sort_by(f64::total_cmp);
-    let mut tau = below - z;
-    if tau < 0.0 {
-        // Every roster costs at least `z`, more than `below`.
-        return Ok(Some(PathsFound {
-            roster: None,
-            bound: z.max(beyond),
-        }));
-    }
     let mut threshold = below;
-    if let Some(&first_out) = all.get(PATHS_MAX_ARCS) {
+    if all.len() > PATHS_MAX_ARCS {
+        // The cheapest arc left out at the cap.
+        let (_, &mut first_out, _) = all.select_nth_unstable_by(PATHS_MAX_ARCS, f64::total_cmp);
         if first_out <= tau + slack {
             // Arcs tied with the first left out are left out too.
             tau = first_out - 2.0 * slack;
@@ -793,16 +795,7 @@ fn solve_paths(
     let mut arcs = 0;
     let mut kept: Vec<Vec<(usize, Option<usize>)>> = Vec::new();
     for (p, g) in graphs.iter().enumerate() {
-        let g = crate::labelling::Flow {
-            last: g.last.clone(),
-            arcs: g
-                .arcs
-                .iter()
-                .filter(|a| reduced(p, a) <= tau + slack)
-                .map(|a| (a.from, a.to, a.col))
-                .collect(),
-        }
-        .merged();
+        let g = g.flow(|a| reduced(p, a) <= tau + slack).merged();
         let mut node_rows: Vec<Option<Row>> = vec![None; g.last.len()];
         let mut row = |pb: &mut ColProblem, v: usize| {
             if g.last[v] {
@@ -1284,7 +1277,7 @@ mod tests {
 
     use super::*;
     use crate::check::check;
-    use crate::formulate::{formulate, Block, BlockSettings};
+    use crate::formulate::{formulate, Block, BlockOutcome, BlockSettings};
     use crate::model::{Problem, Roster};
 
     /// Three people, two weeks, two shift types, the benchmark's run rules: the shape column
@@ -1310,21 +1303,27 @@ mod tests {
         crate::curtois::parse(&t, "tiny").expect("parses")
     }
 
+    /// The tiny instance (see [`instance_with`]) over its whole horizon: the problem, its block,
+    /// its optimum by the full model and the model's matrix.
+    fn solved(seed: usize, c_early: u32) -> (Problem, Block, BlockOutcome, Matrix) {
+        let p = instance_with(seed, c_early);
+        let block = Block {
+            days: (0..14).collect(),
+            ..Block::default()
+        };
+        let optimum = formulate(&p, &block)
+            .and_then(|f| f.solve(&BlockSettings::default()))
+            .expect("solves");
+        let matrix = formulate(&p, &block)
+            .and_then(|f| f.matrix())
+            .expect("a matrix");
+        (p, block, optimum, matrix)
+    }
+
     #[test]
     fn the_bound_lies_between_the_lp_and_the_optimum_and_the_seed_is_kept() {
         for seed in 0..2 {
-            let p = instance(seed);
-            let block = Block {
-                days: (0..14).collect(),
-                ..Block::default()
-            };
-            let settings = BlockSettings::default();
-            let optimum = formulate(&p, &block)
-                .and_then(|f| f.solve(&settings))
-                .expect("solves");
-            let matrix = formulate(&p, &block)
-                .and_then(|f| f.matrix())
-                .expect("a matrix");
+            let (p, _, optimum, matrix) = solved(seed, 0);
             // A dive that ends at once: only the relaxation's optimum.
             let lp = crate::dive::dive(&matrix, 0.0, Some(Instant::now()), false)
                 .expect("an LP bound")
@@ -1367,22 +1366,12 @@ mod tests {
     #[test]
     fn further_dives_never_give_a_dearer_roster_and_whole_costs_round_the_bound() {
         for seed in 0..2 {
-            let p = instance(seed);
-            let block = Block {
-                days: (0..14).collect(),
-                ..Block::default()
-            };
+            let (p, block, optimum, matrix) = solved(seed, 0);
+            let optimum = optimum.objective;
             assert!(
                 crate::labelling::applies(&p, &block),
                 "the priced dive runs"
             );
-            let optimum = formulate(&p, &block)
-                .and_then(|f| f.solve(&BlockSettings::default()))
-                .expect("solves")
-                .objective;
-            let matrix = formulate(&p, &block)
-                .and_then(|f| f.matrix())
-                .expect("a matrix");
             assert!(whole_costs(&matrix), "the benchmark's costs are whole");
             let far = Instant::now() + Duration::from_secs(120);
             let cheapest = |more: f64| {
@@ -1445,19 +1434,8 @@ mod tests {
     #[test]
     fn the_flow_of_cheap_paths_holds_every_cheap_roster_and_proves_the_optimum() {
         for seed in 0..6 {
-            let p = instance_with(seed, 3);
-            let block = Block {
-                days: (0..14).collect(),
-                ..Block::default()
-            };
-            let optimum = formulate(&p, &block)
-                .and_then(|f| f.solve(&BlockSettings::default()))
-                .expect("solves")
-                .objective
-                .round();
-            let m = formulate(&p, &block)
-                .and_then(|f| f.matrix())
-                .expect("a matrix");
+            let (p, block, optimum, m) = solved(seed, 3);
+            let optimum = optimum.objective.round();
             let sp = split(&m);
             let pricers: Vec<Option<Pricer>> = (0..sp.person_cols.len())
                 .map(|q| Pricer::new(&p, &block, q, &m, &sp.person_cols[q], &sp.link_pos))
@@ -1674,10 +1652,7 @@ mod tests {
                             let first = paths.arcs.iter().filter(|a| a.from.is_none()).map(|a| a.through).fold(f64::INFINITY, f64::min);
                             prop_assert!((first - w).abs() <= tol, "person {p}: graph {first}, labelling {w}");
                             prop_assert!(paths.arcs.iter().all(|a| a.through >= w - tol));
-                            let flow = crate::labelling::Flow {
-                                last: paths.last.clone(),
-                                arcs: paths.arcs.iter().map(|a| (a.from, a.to, a.col)).collect(),
-                            };
+                            let flow = paths.flow(|_| true);
                             let merged = flow.merged();
                             prop_assert!(merged.last.len() <= flow.last.len());
                             let mut dist = vec![f64::INFINITY; merged.last.len()];

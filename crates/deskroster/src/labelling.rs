@@ -465,83 +465,41 @@ impl Pricer {
         Some((weekends, counts))
     }
 
-    /// The states each day can end in (every resource kept, see [`Pricer::paths`]), and
-    /// their positions; `Err(())` past `MAX_LABELS`.
-    #[allow(clippy::type_complexity)]
-    fn graph(&self) -> Result<(Vec<Vec<Full>>, Vec<HashMap<Full, usize>>), ()> {
+    /// The person's state graph (every resource kept, see [`Pricer::paths`]); `Err(())` when
+    /// its states outgrow `MAX_LABELS`.
+    fn graph(&self) -> Result<Graph, ()> {
         let n = self.days.len();
-        let mut layers: Vec<Vec<Full>> = Vec::with_capacity(n);
-        let mut index: Vec<HashMap<Full, usize>> = Vec::with_capacity(n);
+        let mut graph = Graph {
+            arcs: Vec::with_capacity(n),
+            ends: Vec::new(),
+        };
+        let mut layer: Vec<Full> = vec![self.root()];
         let mut total = 0usize;
-        let root = self.root();
         for d in 0..n {
-            let mut here: HashMap<Full, usize> = HashMap::new();
-            let mut list: Vec<Full> = Vec::new();
-            let sources: &[Full] = if d == 0 {
-                std::slice::from_ref(&root)
-            } else {
-                &layers[d - 1]
-            };
-            for from in sources {
-                for (to, _) in self.steps(d, from, d == 0) {
-                    if let Entry::Vacant(e) = here.entry(to) {
-                        list.push(e.key().clone());
-                        e.insert(list.len() - 1);
-                    }
+            let mut index: HashMap<Full, usize> = HashMap::new();
+            let mut next: Vec<Full> = Vec::new();
+            let mut arcs = Vec::new();
+            for (f, from) in layer.iter().enumerate() {
+                for (to, o) in self.steps(d, from, d == 0) {
+                    let t = match index.entry(to) {
+                        Entry::Occupied(e) => *e.get(),
+                        Entry::Vacant(e) => {
+                            next.push(e.key().clone());
+                            *e.insert(next.len() - 1)
+                        }
+                    };
+                    arcs.push((f, t, o.map(|o| self.days[d][o].col)));
                 }
             }
-            total += list.len();
+            total += next.len();
             if total > MAX_LABELS {
                 return Err(());
             }
-            layers.push(list);
-            index.push(here);
+            graph.arcs.push((next.len(), arcs));
+            layer = next;
         }
-        Ok((layers, index))
-    }
-
-    /// The cheapest way to finish from each state of [`Pricer::graph`] at the end of each day
-    /// when column `k` costs `cost[k]` (infinite where no roster can be finished).
-    fn finish(
-        &self,
-        layers: &[Vec<Full>],
-        index: &[HashMap<Full, usize>],
-        cost: &[f64],
-    ) -> Vec<Vec<f64>> {
-        let n = layers.len();
-        let mut finish: Vec<Vec<f64>> = Vec::with_capacity(n);
-        let Some(last) = layers.last() else {
-            return finish;
-        };
-        finish.push(
-            last.iter()
-                .map(|f| {
-                    if f.0 .2 >= self.min_minutes {
-                        0.0
-                    } else {
-                        f64::INFINITY
-                    }
-                })
-                .collect(),
-        );
-        for d in (0..n - 1).rev() {
-            let after = finish.last().map(Vec::as_slice).unwrap_or(&[]);
-            let here: Vec<f64> = layers[d]
-                .iter()
-                .map(|from| {
-                    self.steps(d + 1, from, false)
-                        .into_iter()
-                        .map(|(to, o)| {
-                            let c = o.map_or(0.0, |o| cost[self.days[d + 1][o].col]);
-                            c + index[d + 1].get(&to).map_or(f64::INFINITY, |&i| after[i])
-                        })
-                        .fold(f64::INFINITY, f64::min)
-                })
-                .collect();
-            finish.push(here);
-        }
-        finish.reverse();
-        finish
+        graph.ends = layer.iter().map(|f| f.0 .2 >= self.min_minutes).collect();
+        Ok(graph)
     }
 
     /// The arcs of the person's state graph on some roster, each
@@ -550,52 +508,60 @@ impl Pricer {
     /// is a roster of the person. `Err(())` when the states outgrow `MAX_LABELS`.
     #[allow(clippy::result_unit_err)]
     pub(crate) fn paths(&self, cost: &[f64]) -> Result<Paths, ()> {
-        let n = self.days.len();
+        let graph = self.graph()?;
+        let n = graph.arcs.len();
         let mut out = Paths::default();
-        if n == 0 {
-            return Ok(out);
+        let arc_cost = |col: Option<usize>| col.map_or(0.0, |k| cost[k]);
+        // The cheapest way to finish from each state at the end of each day (infinite where
+        // no roster can be finished).
+        let mut finish: Vec<Vec<f64>> = vec![Vec::new(); n];
+        if let Some(last) = finish.last_mut() {
+            *last = graph
+                .ends
+                .iter()
+                .map(|&end| if end { 0.0 } else { f64::INFINITY })
+                .collect();
         }
-        let (layers, index) = self.graph()?;
-        let finish = self.finish(&layers, &index, cost);
-        let root = self.root();
-        // Node numbers of the states on some roster, by day.
-        let mut ids: Vec<Vec<Option<usize>>> = layers.iter().map(|l| vec![None; l.len()]).collect();
+        for d in (1..n).rev() {
+            let mut here = vec![f64::INFINITY; graph.arcs[d - 1].0];
+            for &(f, t, col) in &graph.arcs[d].1 {
+                here[f] = here[f].min(arc_cost(col) + finish[d][t]);
+            }
+            finish[d - 1] = here;
+        }
+        // From the start: the cheapest way to reach each state, and the arcs on some roster,
+        // numbered day by day.
         let mut reach: Vec<f64> = vec![0.0];
-        for d in 0..n {
-            let mut next = vec![f64::INFINITY; layers[d].len()];
-            let sources: &[Full] = if d == 0 {
-                std::slice::from_ref(&root)
-            } else {
-                &layers[d - 1]
-            };
-            for (f, (from, &spent)) in sources.iter().zip(&reach).enumerate() {
-                if !spent.is_finite() {
+        let mut ids: Vec<Option<usize>> = vec![None];
+        for (d, (states, arcs)) in graph.arcs.iter().enumerate() {
+            let mut next = vec![f64::INFINITY; *states];
+            let mut next_ids: Vec<Option<usize>> = vec![None; *states];
+            for &(f, t, col) in arcs {
+                let spent = reach[f] + arc_cost(col);
+                next[t] = next[t].min(spent);
+                let through = spent + finish[d][t];
+                // A state on some roster is entered by an arc on some roster: numbered.
+                let from = match (d, ids[f]) {
+                    (0, _) => None,
+                    (_, Some(u)) => Some(u),
+                    (_, None) => continue,
+                };
+                if !through.is_finite() {
                     continue;
                 }
-                let from_id = if d == 0 { None } else { ids[d - 1][f] };
-                for (to, o) in self.steps(d, from, d == 0) {
-                    let Some(&i) = index[d].get(&to) else {
-                        continue;
-                    };
-                    let here = o.map_or(0.0, |o| cost[self.days[d][o].col]);
-                    next[i] = next[i].min(spent + here);
-                    let through = spent + here + finish[d][i];
-                    if !through.is_finite() {
-                        continue;
-                    }
-                    let to_id = *ids[d][i].get_or_insert_with(|| {
-                        out.last.push(d + 1 == n);
-                        out.last.len() - 1
-                    });
-                    out.arcs.push(Arc {
-                        from: from_id,
-                        to: to_id,
-                        col: o.map(|o| self.days[d][o].col),
-                        through,
-                    });
-                }
+                let to = *next_ids[t].get_or_insert_with(|| {
+                    out.last.push(d + 1 == n);
+                    out.last.len() - 1
+                });
+                out.arcs.push(Arc {
+                    from,
+                    to,
+                    col,
+                    through,
+                });
             }
             reach = next;
+            ids = next_ids;
         }
         Ok(out)
     }
@@ -632,12 +598,37 @@ impl Pricer {
     }
 }
 
+/// A person's state graph as [`Pricer::graph`] builds it: for each day, the number of states
+/// the day can end in and the arcs into them (position of the state the day before, or 0 for
+/// the start; position of the state entered; the column worked, `None` for a day off); and
+/// whether each state of the last day ends a roster (the term's minimum is met).
+struct Graph {
+    #[allow(clippy::type_complexity)]
+    arcs: Vec<(usize, Vec<(usize, usize, Option<usize>)>)>,
+    ends: Vec<bool>,
+}
+
 /// A person's state graph, as [`Pricer::paths`] gives it.
 #[derive(Debug, Default)]
 pub(crate) struct Paths {
     /// Each node: whether it is a state of the last day (where a roster ends).
     pub last: Vec<bool>,
     pub arcs: Vec<Arc>,
+}
+
+impl Paths {
+    /// The graph of the arcs `keep` keeps (every path still a roster of the person).
+    pub(crate) fn flow(&self, keep: impl Fn(&Arc) -> bool) -> Flow {
+        Flow {
+            last: self.last.clone(),
+            arcs: self
+                .arcs
+                .iter()
+                .filter(|a| keep(a))
+                .map(|a| (a.from, a.to, a.col))
+                .collect(),
+        }
+    }
 }
 
 /// One arc of a person's state graph: a day worked with a column, or off.

@@ -502,10 +502,10 @@ impl Pricer {
         Ok(graph)
     }
 
-    /// The arcs of the person's state graph on some roster, each
-    /// with the cost of the cheapest roster through it when column `k` costs `cost[k]`: every
-    /// roster is a path of them from the start to a state of the last day, and every such path
-    /// is a roster of the person. `Err(())` when the states outgrow `MAX_LABELS`.
+    /// The arcs of the person's state graph on some roster, each with the cost of the cheapest
+    /// roster through it when column `k` costs `cost[k]`: every roster is a path of them from
+    /// the start to a state of the last day, and every such path is a roster of the person.
+    /// `Err(())` when the states outgrow `MAX_LABELS`.
     #[allow(clippy::result_unit_err)]
     pub(crate) fn paths(&self, cost: &[f64]) -> Result<Paths, ()> {
         let graph = self.graph()?;

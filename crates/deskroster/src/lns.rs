@@ -65,10 +65,11 @@ pub(crate) fn improve(
         Stop::Stall { rounds, gap } => (None, f64::INFINITY, rounds, gap),
     };
     // The first parts free a tenth of the people under a deadline (parts that solve quickly
-    // grow from there), a fifth in the deterministic mode. Curtois at 180 s: a fifth's parts
-    // (9 of 45 people on 15, 24 of 120 on 13) hit their time limit for the first minute of the
-    // search; a tenth's left 13 at 2 966 and 3 059 in two runs (4 185 with a fifth) and 15 at
-    // 6 790 in both (8 518–8 694); a twentieth's 2 973 and 7 445.
+    // grow from there), a fifth in the deterministic mode. Curtois 15 at 180 s: every people
+    // part of a fifth (9 of 45) hit its time limit in the search's first 80 s; those of a
+    // tenth start at 4, and the first two solved in 7.4 and 2.6 s. A tenth left 15 at 6 790 in
+    // two runs (8 518–8 694 with a fifth) and 13 at 2 966 and 3 059 (4 185); a twentieth
+    // 7 445 and 2 973.
     let share = if deadline.is_some() { 10 } else { 5 };
     let mut by_people = (people / share).max(2).min(people);
     let mut stalled = 0u32;

@@ -1241,6 +1241,13 @@ const RUN_NETWORK_MAX_DAYS: usize = 42;
 /// with them against 4 185 without; 15 (45 × 42) and 12 (60 × 28) were better with them.
 const RUN_NETWORK_MAX_PERSON_DAYS: usize = 2_000;
 
+/// Most person-days for which the column generation runs after the full model. On Curtois
+/// 16–18 (1 120–1 848 person-days) it proves or bounds the instance (16 at its optimum at a
+/// 60 s limit, 18 bounded at 4 204); on 19 (3 360) it gave up after 10 s with nothing; on 22
+/// (18 200) each person's first labelling took the whole limit and more (60 s asked, 75 s
+/// taken), so the neighbourhood search never ran.
+const COLGEN_AFTER_FULL_MAX_PERSON_DAYS: usize = 2_000;
+
 /// Whether the problem's horizon is small enough for run networks and for column generation
 /// first (see the constants: both were measured on Curtois 1–12, 14 and 15, not on the larger).
 fn small_horizon(pb: &Problem) -> bool {
@@ -1656,7 +1663,8 @@ pub(crate) fn solve_block(
                         objective: exact,
                         ..out
                     };
-                    if colgen {
+                    let person_days = block.days.len() * problem.people.len();
+                    if colgen && person_days <= COLGEN_AFTER_FULL_MAX_PERSON_DAYS {
                         let f = formulate(problem, block)?;
                         if let Some(found) = colgen_then_search(
                             problem, block, &settings, f, &start, limit, deadline,

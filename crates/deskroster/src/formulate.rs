@@ -1242,8 +1242,8 @@ const RUN_NETWORK_MAX_DAYS: usize = 42;
 const RUN_NETWORK_MAX_PERSON_DAYS: usize = 2_000;
 
 /// Most person-days for which the column generation runs after the full model. On Curtois
-/// 16–18 (1 120–1 848 person-days) it proves or bounds the instance (16 at its optimum at a
-/// 60 s limit, 18 bounded at 4 204); on 19 (3 360) it gave up after 10 s with nothing; on 22
+/// 16–18 (1 120–1 848 person-days) it gives the bound (16: 3 224, which proves the search's
+/// 3 225 at a 60 s limit; 18: 4 204); on 19 (3 360) it gave up after 10 s with nothing; on 22
 /// (18 200) its first round, every person labelled over 364 days, took the 47 s the full model
 /// left and 15 s more (60 s asked, 75 s taken), so the neighbourhood search never ran.
 const COLGEN_AFTER_FULL_MAX_PERSON_DAYS: usize = 2_000;

@@ -369,7 +369,7 @@ fn start_order(problem: &Problem, jobs: &[Block]) -> Vec<usize> {
             .sum()
     };
     let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(open(&jobs[i])));
+    order.sort_by_cached_key(|&i| std::cmp::Reverse(open(&jobs[i])));
     order
 }
 

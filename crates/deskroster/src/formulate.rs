@@ -1730,7 +1730,7 @@ pub(crate) fn solve_block(
 }
 
 /// Whether `objective` is within the requested gap of `bound`.
-fn within_gap(settings: &BlockSettings, objective: f64, bound: f64) -> bool {
+pub(crate) fn within_gap(settings: &BlockSettings, objective: f64, bound: f64) -> bool {
     objective - bound <= settings.gap * objective.abs().max(1e-9) + 1e-9
 }
 
@@ -2110,7 +2110,7 @@ fn heuristic_first(
 }
 
 /// The exact cost of a roster of the block: the model with only those shifts as columns.
-fn evaluate(
+pub(crate) fn evaluate(
     problem: &Problem,
     block: &Block,
     settings: &BlockSettings,

@@ -203,43 +203,115 @@ fn block_key(problem: &Problem, days: &[usize]) -> Option<String> {
         if d != first + off {
             return None;
         }
-        let date = problem.days.get(d)?;
-        let _ = write!(key, "D{}:{:?}|", off, chrono::Datelike::weekday(date));
-        for desk in &problem.desks {
-            let _ = write!(key, "{:?}|", serde_json::to_string(&desk.days.get(d)).ok()?);
-        }
-        for r in problem.requirements.iter().filter(|r| r.day == d) {
-            let _ = write!(
-                key,
-                "R{}:{}:{:?}:{}:{:?}:{}|",
-                r.label, r.desk, r.time, r.need, r.who, r.weight
-            );
-        }
-        for p in &problem.people {
-            let _ = write!(key, "A{:?}|", p.availability.get(d)?);
-            for pr in p.preferences.iter().filter(|pr| pr.day == d) {
-                let _ = write!(key, "P{:?}{:?}{}|", pr.time, pr.kind, pr.weight);
-            }
-            for f in p.fixed.iter().filter(|f| f.day == d) {
-                let _ = write!(key, "F{}{:?}|", f.desk, f.time);
-            }
-            for r in p.requests.iter().filter(|r| r.day == d) {
-                let _ = write!(key, "Q{}{}{}|", r.template, r.on, r.weight);
-            }
-            let skills: Vec<usize> = (0..problem.skills.len())
-                .filter(|&k| p.has_skill(k, *date))
-                .collect();
-            let _ = write!(key, "S{skills:?}|");
-        }
-        for tc in problem.template_cover.iter().filter(|tc| tc.day == d) {
-            let _ = write!(
-                key,
-                "T{}:{}:{}:{}|",
-                tc.template, tc.requirement, tc.weight_under, tc.weight_over
-            );
-        }
+        key.push_str(&day_key(problem, off, d, true)?);
     }
     Some(key)
+}
+
+/// The part of [`block_key`] for day `d`, the block's day `off`; without each person's
+/// availability and skills when `people_ranges` is false (see [`relaxes`]).
+fn day_key(problem: &Problem, off: usize, d: usize, people_ranges: bool) -> Option<String> {
+    use std::fmt::Write;
+    let mut key = String::new();
+    let date = problem.days.get(d)?;
+    let _ = write!(key, "D{}:{:?}|", off, chrono::Datelike::weekday(date));
+    for desk in &problem.desks {
+        let _ = write!(key, "{:?}|", serde_json::to_string(&desk.days.get(d)).ok()?);
+    }
+    for r in problem.requirements.iter().filter(|r| r.day == d) {
+        let _ = write!(
+            key,
+            "R{}:{}:{:?}:{}:{:?}:{}|",
+            r.label, r.desk, r.time, r.need, r.who, r.weight
+        );
+    }
+    for p in &problem.people {
+        if people_ranges {
+            let _ = write!(key, "A{:?}|", p.availability.get(d)?);
+        }
+        for pr in p.preferences.iter().filter(|pr| pr.day == d) {
+            let _ = write!(key, "P{:?}{:?}{}|", pr.time, pr.kind, pr.weight);
+        }
+        for f in p.fixed.iter().filter(|f| f.day == d) {
+            let _ = write!(key, "F{}{:?}|", f.desk, f.time);
+        }
+        for r in p.requests.iter().filter(|r| r.day == d) {
+            let _ = write!(key, "Q{}{}{}|", r.template, r.on, r.weight);
+        }
+        if people_ranges {
+            let _ = write!(key, "S{:?}|", skills_on(problem, p, date));
+        }
+    }
+    for tc in problem.template_cover.iter().filter(|tc| tc.day == d) {
+        let _ = write!(
+            key,
+            "T{}:{}:{}:{}|",
+            tc.template, tc.requirement, tc.weight_under, tc.weight_over
+        );
+    }
+    Some(key)
+}
+
+/// The skills `person` holds on `date`.
+fn skills_on(
+    problem: &Problem,
+    person: &crate::model::Person,
+    date: &chrono::NaiveDate,
+) -> Vec<usize> {
+    (0..problem.skills.len())
+        .filter(|&k| person.has_skill(k, *date))
+        .collect()
+}
+
+/// Whether block `a` relaxes block `b`: the same shape day by day (weekdays, opening, coverage,
+/// requirements, preferences, fixed assignments, requests), and on each day everyone at least as
+/// available in `a` (each of their hours in `b` inside one of their hours in `a`) and holding at
+/// least the skills they hold in `b`, with the same people available at all in each. Every roster
+/// of `b` is then a roster of `a` (shifted by the blocks' distance) costing no more there: more
+/// hours only add shifts to choose from, and skills only count towards staff-mix rules, which
+/// only ever ask for at least so many. So `a`'s bound is a bound for `b`.
+fn relaxes(problem: &Problem, a: &[usize], b: &[usize]) -> bool {
+    let contiguous = |days: &[usize]| days.windows(2).all(|w| w[1] == w[0] + 1);
+    if a.len() != b.len() || a.is_empty() || !contiguous(a) || !contiguous(b) {
+        return false;
+    }
+    let inside = |outer: &[crate::model::TimeRange], inner: &[crate::model::TimeRange]| {
+        inner
+            .iter()
+            .all(|t| outer.iter().any(|o| o.start <= t.start && t.end <= o.end))
+    };
+    let shape = a.iter().zip(b).enumerate().all(|(off, (&da, &db))| {
+        match (
+            day_key(problem, off, da, false),
+            day_key(problem, off, db, false),
+        ) {
+            (Some(ka), Some(kb)) => ka == kb,
+            _ => false,
+        }
+    });
+    shape
+        && problem.people.iter().all(|p| {
+            // Available at all in each week (contract minimums apply only then).
+            let worked = |days: &[usize], wk: usize| {
+                days.iter()
+                    .zip(a)
+                    .filter(|&(_, &da)| problem.week_of(da) == wk)
+                    .any(|(&d, _)| p.availability.get(d).is_some_and(|r| !r.is_empty()))
+            };
+            a.iter()
+                .all(|&da| worked(a, problem.week_of(da)) == worked(b, problem.week_of(da)))
+                && a.iter().zip(b).all(|(&da, &db)| {
+                    let (Some(ra), Some(rb)) = (p.availability.get(da), p.availability.get(db))
+                    else {
+                        return false;
+                    };
+                    let (Some(xa), Some(xb)) = (problem.days.get(da), problem.days.get(db)) else {
+                        return false;
+                    };
+                    let (sa, sb) = (skills_on(problem, p, xa), skills_on(problem, p, xb));
+                    inside(ra, rb) && sb.iter().all(|k| sa.contains(k))
+                })
+        })
 }
 
 /// Number of weekends on which a person could work at all.
@@ -373,12 +445,14 @@ fn start_order(problem: &Problem, jobs: &[Block]) -> Vec<usize> {
     order
 }
 
+/// `later`: blocks that will be solved after these, which the time left is shared with.
 fn run_blocks(
     problem: &Problem,
     jobs: &[Block],
     settings: &BlockSettings,
     workers: u32,
     deadline: Option<Instant>,
+    later: usize,
     progress: &mut dyn FnMut(usize, usize, f64, f64, String),
 ) -> Result<Vec<(BlockOutcome, f64)>, SolveError> {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -404,7 +478,7 @@ fn run_blocks(
                 let mut st = settings.clone();
                 if let Some(d) = deadline {
                     let left = d.saturating_duration_since(Instant::now()).as_secs_f64();
-                    st.time_limit = Some(time_share(left, n - k, workers));
+                    st.time_limit = Some(time_share(left, n - k + later, workers));
                 }
                 let block = &jobs[i];
                 let r = solve_block(problem, block, &st)
@@ -443,6 +517,158 @@ fn run_blocks(
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(SolveError::Solver("a solver thread stopped".into()))))
         .collect()
+}
+
+/// Solves the distinct blocks `jobs`: first those no other block relaxes (see [`relaxes`]), in
+/// parallel; then each of the others from the blocks that relax it, where one of their rosters
+/// fits it within the gap of their bound (no solve at all: on the sample, the weeks before
+/// February differ from each other only in a skill gained or a day's absence), and those that
+/// still need it, in parallel. Results in job order; deterministic, as each block's result
+/// depends only on the blocks before it in that order.
+fn solve_jobs(
+    problem: &Problem,
+    jobs: &[Block],
+    settings: &BlockSettings,
+    threads: u32,
+    deadline: Option<Instant>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<(BlockOutcome, f64)>, SolveError> {
+    let n = jobs.len();
+    let relaxed_by: Vec<Vec<usize>> = (0..n)
+        .map(|j| {
+            (0..n)
+                .filter(|&i| {
+                    i != j
+                        && relaxes(problem, &jobs[i].days, &jobs[j].days)
+                        && !relaxes(problem, &jobs[j].days, &jobs[i].days)
+                })
+                .collect()
+        })
+        .collect();
+    let (roots, rest): (Vec<usize>, Vec<usize>) = (0..n).partition(|&j| relaxed_by[j].is_empty());
+
+    let mut report = |done: usize, objective: f64, bound: f64, stage: String| {
+        progress(Progress {
+            done,
+            total: n,
+            objective,
+            bound,
+            elapsed: 0.0,
+            stage,
+        })
+    };
+    let root_jobs: Vec<Block> = roots.iter().map(|&j| jobs[j].clone()).collect();
+    let first = run_blocks(
+        problem,
+        &root_jobs,
+        settings,
+        threads,
+        deadline,
+        rest.len(),
+        &mut |done, _, objective, bound, stage| report(done, objective, bound, stage),
+    )?;
+    let mut results: Vec<Option<(BlockOutcome, f64)>> = (0..n).map(|_| None).collect();
+    for (&j, r) in roots.iter().zip(first) {
+        results[j] = Some(r);
+    }
+    let (mut objective, mut bound) = results
+        .iter()
+        .flatten()
+        .fold((0.0, 0.0), |(o, b), (r, _)| (o + r.objective, b + r.bound));
+    let mut done = roots.len();
+    let mut unsolved = Vec::new();
+    for &j in &rest {
+        let t0 = Instant::now();
+        let from: Vec<&BlockOutcome> = relaxed_by[j]
+            .iter()
+            .filter_map(|&i| results[i].as_ref().map(|(o, _)| o))
+            .collect();
+        match from_relaxations(problem, &jobs[j], jobs, &relaxed_by[j], &from, settings)? {
+            Some(out) => {
+                objective += out.objective;
+                bound += out.bound;
+                done += 1;
+                let stage = format!(
+                    "{} from a week like it",
+                    describe_days(problem, &jobs[j].days)
+                );
+                results[j] = Some((out, t0.elapsed().as_secs_f64()));
+                report(done, objective, bound, stage);
+            }
+            None => unsolved.push(j),
+        }
+    }
+    let rest_jobs: Vec<Block> = unsolved.iter().map(|&j| jobs[j].clone()).collect();
+    let second = run_blocks(
+        problem,
+        &rest_jobs,
+        settings,
+        threads,
+        deadline,
+        0,
+        &mut |k, _, o, b, stage| report(done + k, objective + o, bound + b, stage),
+    )?;
+    for (&j, r) in unsolved.iter().zip(second) {
+        results[j] = Some(r);
+    }
+    Ok(results.into_iter().flatten().collect())
+}
+
+/// Block `job`'s roster from the blocks that relax it (`relaxers`, indices into `jobs`, their
+/// outcomes `from`): their best bound is a bound for it; their rosters, moved to its days, are
+/// rosters of it where everyone is available (nothing else differs), at its own cost. The
+/// cheapest, when within the gap of that bound; `None` otherwise.
+fn from_relaxations(
+    problem: &Problem,
+    job: &Block,
+    jobs: &[Block],
+    relaxers: &[usize],
+    from: &[&BlockOutcome],
+    settings: &BlockSettings,
+) -> Result<Option<BlockOutcome>, SolveError> {
+    let bound = from
+        .iter()
+        .map(|o| o.bound)
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !bound.is_finite() {
+        return Ok(None);
+    }
+    let mut best: Option<(f64, Vec<Shift>)> = None;
+    for (&i, out) in relaxers.iter().zip(from) {
+        let (Some(&to), Some(&at)) = (job.days.first(), jobs[i].days.first()) else {
+            continue;
+        };
+        let Some(moved) = out
+            .shifts
+            .iter()
+            .map(|s| s.day.checked_sub(at).map(|d| Shift { day: d + to, ..*s }))
+            .collect::<Option<Vec<Shift>>>()
+        else {
+            continue;
+        };
+        let fits = moved.iter().all(|s| {
+            job.days.contains(&s.day) && problem.people[s.person].is_available(s.day, &s.time)
+        });
+        if !fits {
+            continue;
+        }
+        let cost = crate::formulate::evaluate(problem, job, settings, &moved)
+            .map_err(|e| block_error(e, &describe_days(problem, &job.days)))?;
+        if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+            best = Some((cost, moved));
+        }
+    }
+    Ok(best.and_then(|(cost, mut shifts)| {
+        shifts.sort_unstable();
+        crate::formulate::within_gap(settings, cost, bound).then(|| BlockOutcome {
+            shifts,
+            objective: cost,
+            bound: bound.min(cost),
+            proven: true,
+            columns: 0,
+            rows: 0,
+        })
+    }))
 }
 
 /// Solves the problem: a roster and how close to optimal it is proven.
@@ -525,20 +751,16 @@ pub fn solve_with_progress(
         },
         cutoff: None,
     };
-    let solved = run_blocks(
+    let solved = solve_jobs(
         problem,
         &jobs,
         &settings,
         options.threads,
         deadline,
-        &mut |done, n, objective, bound, stage| {
+        &mut |p| {
             progress(&Progress {
-                done,
-                total: n,
-                objective,
-                bound,
                 elapsed: start.elapsed().as_secs_f64(),
-                stage,
+                ..p
             })
         },
     )?;
@@ -656,6 +878,7 @@ pub fn solve_with_progress(
                 &settings,
                 options.threads,
                 deadline,
+                0,
                 &mut |done, n, _, _, stage| {
                     progress(&Progress {
                         done,
@@ -774,9 +997,11 @@ fn share_budgets(
 
 #[cfg(test)]
 mod tests {
-    use super::{start_order, time_share};
-    use crate::builder::{ProblemBuilder, Weekdays};
+    use super::{from_relaxations, relaxes, start_order, time_share};
+    use crate::builder::{ProblemBuilder, Weekdays, Who};
     use crate::formulate::Block;
+    use crate::formulate::{solve_block, BlockSettings};
+    use crate::model::Problem;
     use chrono::{NaiveDate, Weekday};
 
     #[test]
@@ -804,6 +1029,122 @@ mod tests {
         assert_eq!(start_order(&p, &jobs), vec![2, 1, 0]);
         // Equal hours keep the block order.
         assert_eq!(start_order(&p, &[week(0), week(0)]), vec![0, 1]);
+    }
+
+    /// Three weeks of a morning desk with a first-aider wanted: Ana is trained from the third
+    /// week on, Ben is away on the second week's Wednesday.
+    fn three_weeks() -> Problem {
+        let monday = NaiveDate::from_ymd_opt(2027, 1, 4).expect("a date");
+        let date = |d: u64| monday + chrono::Days::new(d);
+        ProblemBuilder::new(monday, 21)
+            .desk("Desk", |d| {
+                d.open(Weekdays::mon_fri(), "09:00-13:00")
+                    .cover("09:00-13:00", 1, 1, 2)
+            })
+            .group("staff")
+            .skill("first-aid")
+            .requirement(
+                "first-aider",
+                "Desk",
+                Weekdays::mon_fri(),
+                "09:00-13:00",
+                Who::skill("first-aid"),
+                1,
+                5.0,
+            )
+            .person("Ana", "staff", |p| {
+                p.available(Weekdays::mon_fri(), "09:00-13:00")
+                    .skill_valid("first-aid", Some(date(14)), None)
+                    .prefer(Weekdays::mon_fri(), "09:00-11:00", 1.0)
+            })
+            .person("Ben", "staff", |p| {
+                p.available(Weekdays::mon_fri(), "09:00-13:00")
+                    .absent(date(9))
+            })
+            .build()
+            .expect("builds")
+    }
+
+    #[test]
+    fn a_week_with_more_hours_or_skills_relaxes_one_with_fewer() {
+        let p = three_weeks();
+        let week = |w: usize| (7 * w..7 * w + 7).collect::<Vec<usize>>();
+        // The third week (Ana trained) relaxes both others; the first (Ben there all week)
+        // relaxes the second; never the other way round.
+        assert!(relaxes(&p, &week(2), &week(0)));
+        assert!(relaxes(&p, &week(2), &week(1)));
+        assert!(relaxes(&p, &week(0), &week(1)));
+        assert!(!relaxes(&p, &week(0), &week(2)));
+        assert!(!relaxes(&p, &week(1), &week(0)));
+        assert!(!relaxes(&p, &week(1), &week(2)));
+        // A block against itself, and blocks of different lengths or shapes.
+        assert!(relaxes(&p, &week(0), &week(0)));
+        assert!(!relaxes(&p, &week(0), &week(1)[..6]));
+        assert!(!relaxes(&p, &(1..8).collect::<Vec<_>>(), &week(1)));
+    }
+
+    #[test]
+    fn a_relaxed_weeks_roster_proves_a_week_it_fits_and_is_refused_where_it_does_not() {
+        let p = three_weeks();
+        let week = |w: usize| Block {
+            days: (7 * w..7 * w + 7).collect(),
+            ..Block::default()
+        };
+        let settings = BlockSettings {
+            gap: 0.0,
+            ..BlockSettings::default()
+        };
+        let solved = |w: usize| solve_block(&p, &week(w), &settings).expect("solves");
+        let (w0, w1, w2) = (solved(0), solved(1), solved(2));
+        assert!(w0.proven && w1.proven && w2.proven);
+        // Without a first-aider Ana's preference has nothing to weigh against: the third week
+        // is cheaper than the first.
+        assert!(w2.objective < w0.objective - 1e-9);
+        let jobs = [week(0), week(1), week(2)];
+        // The first week's roster, moved to the second, is refused where it puts Ben on his
+        // day away; where it does not, it proves the second week at its own optimum.
+        let from_first =
+            from_relaxations(&p, &jobs[1], &jobs, &[0], &[&w0], &settings).expect("evaluates");
+        let uses_ben_on_wednesday = w0.shifts.iter().any(|s| s.person == 1 && s.day == 2);
+        assert_eq!(from_first.is_some(), !uses_ben_on_wednesday);
+        if let Some(out) = from_first {
+            assert!((out.objective - w1.objective).abs() < 1e-9);
+            assert!(out.proven && out.bound <= out.objective + 1e-9);
+            assert!(out.shifts.iter().all(|s| (7..14).contains(&s.day)));
+        }
+        // A first-week roster with Ben on Wednesday does not fit the second week at all.
+        let mut with_ben = w0.clone();
+        with_ben.shifts.retain(|s| !(s.person == 1 && s.day == 2));
+        with_ben.shifts.push(crate::model::Shift {
+            day: 2,
+            desk: 0,
+            time: crate::model::TimeRange::new(9 * 60, 13 * 60).expect("a range"),
+            person: 1,
+        });
+        let loose_first = BlockSettings {
+            gap: 1.0,
+            ..settings.clone()
+        };
+        assert!(
+            from_relaxations(&p, &jobs[1], &jobs, &[0], &[&with_ben], &loose_first)
+                .expect("evaluates")
+                .is_none()
+        );
+        // The third week's bound is below the first week's optimum: its roster does not prove
+        // the first week (a gap of 0 asks for the bound itself).
+        let from_third =
+            from_relaxations(&p, &jobs[0], &jobs, &[2], &[&w2], &settings).expect("evaluates");
+        assert!(from_third.is_none());
+        // With a gap wide enough it does, at the cost the roster has in the first week.
+        let loose = BlockSettings {
+            gap: 0.9,
+            ..settings.clone()
+        };
+        let out = from_relaxations(&p, &jobs[0], &jobs, &[2], &[&w2], &loose)
+            .expect("evaluates")
+            .expect("within a 90% gap");
+        assert!(out.objective >= w0.objective - 1e-9);
+        assert!((out.bound - w2.bound.min(out.objective)).abs() < 1e-9);
     }
 
     #[test]

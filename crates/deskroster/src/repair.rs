@@ -411,6 +411,7 @@ fn solve_window(
         lns: false,
         workers: 1,
         cutoff: None,
+        known_bound: None,
     };
     let what = crate::solve::describe_days(problem, &block.days);
     let out = solve_block(problem, &block, &settings).map_err(|e| match e {

@@ -1140,15 +1140,18 @@ mod tests {
         assert_eq!(start_order(&p, &[week(0), week(0)]), vec![0, 1]);
     }
 
-    /// Three weeks of a morning desk with a first-aider wanted: Ana is trained from the third
-    /// week on, Ben is away on the second week's Wednesday.
-    fn three_weeks() -> Problem {
-        let monday = NaiveDate::from_ymd_opt(2027, 1, 4).expect("a date");
-        let date = |d: u64| monday + chrono::Days::new(d);
-        ProblemBuilder::new(monday, 21)
+    /// The `d`-th day of the three weeks below.
+    fn date(d: u64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 1, 4).expect("a date") + chrono::Days::new(d)
+    }
+
+    /// Three weeks of a weekday-morning desk with room for `most` people that wants a
+    /// first-aider, without people yet.
+    fn mornings(most: u32) -> ProblemBuilder {
+        ProblemBuilder::new(date(0), 21)
             .desk("Desk", |d| {
                 d.open(Weekdays::mon_fri(), "09:00-13:00")
-                    .cover("09:00-13:00", 1, 1, 2)
+                    .cover("09:00-13:00", 1, 1, most)
             })
             .group("staff")
             .skill("first-aid")
@@ -1161,6 +1164,12 @@ mod tests {
                 1,
                 5.0,
             )
+    }
+
+    /// Three mornings-desk weeks: Ana is trained from the third week on, Ben is away on the
+    /// second week's Wednesday.
+    fn three_weeks() -> Problem {
+        mornings(2)
             .person("Ana", "staff", |p| {
                 p.available(Weekdays::mon_fri(), "09:00-13:00")
                     .skill_valid("first-aid", Some(date(14)), None)
@@ -1292,28 +1301,10 @@ mod tests {
     #[test]
     fn a_week_that_only_loses_an_unneeded_hand_is_proven_without_a_solve() {
         // Ana, a first-aider, covers every morning; Ben would much rather not (more than Ana's
-        // fifth closing of the week costs). In the third week Ben
-        // is a first-aider too (a relaxation of the first); in the second he is away on
-        // Wednesday (a restriction of the first). Neither changes the optimum, so neither week
-        // needs a solve of its own.
-        let monday = NaiveDate::from_ymd_opt(2027, 1, 4).expect("a date");
-        let date = |d: u64| monday + chrono::Days::new(d);
-        let p = ProblemBuilder::new(monday, 21)
-            .desk("Desk", |d| {
-                d.open(Weekdays::mon_fri(), "09:00-13:00")
-                    .cover("09:00-13:00", 1, 1, 1)
-            })
-            .group("staff")
-            .skill("first-aid")
-            .requirement(
-                "first-aider",
-                "Desk",
-                Weekdays::mon_fri(),
-                "09:00-13:00",
-                Who::skill("first-aid"),
-                1,
-                5.0,
-            )
+        // fifth closing of the week costs). In the third week Ben is a first-aider too (a
+        // relaxation of the first); in the second he is away on Wednesday (a restriction of the
+        // first). Neither changes the optimum, so neither week needs a solve of its own.
+        let p = mornings(1)
             .person("Ana", "staff", |p| {
                 p.available(Weekdays::mon_fri(), "09:00-13:00")
                     .skill("first-aid")

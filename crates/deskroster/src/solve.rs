@@ -651,13 +651,23 @@ fn solve_jobs(
     while wave.contains(&usize::MAX) {
         w += 1;
         let waiting: Vec<usize> = (0..n).filter(|&j| wave[j] == usize::MAX).collect();
-        for &j in &waiting {
-            if !waiting
-                .iter()
-                .any(|&i| i != j && relaxed_by[i].contains(&j))
-            {
-                wave[j] = w;
-            }
+        let minimal: Vec<usize> = waiting
+            .iter()
+            .copied()
+            .filter(|&j| {
+                !waiting
+                    .iter()
+                    .any(|&i| i != j && relaxed_by[i].contains(&j))
+            })
+            .collect();
+        // Relaxing is a strict order, so some block is always minimal; should none be, the
+        // rest goes at once rather than never.
+        for &j in if minimal.is_empty() {
+            &waiting
+        } else {
+            &minimal
+        } {
+            wave[j] = w;
         }
     }
     let related = |i: usize, j: usize| relaxed_by[j].contains(&i) || relaxed_by[i].contains(&j);

@@ -542,7 +542,7 @@ fn run_graph(
                 let block = &jobs[i];
                 let failed = |e| block_error(e, &describe_days(problem, &block.days));
                 let refs: Vec<&BlockOutcome> = before.iter().collect();
-                let (r, short) = match shortcut(i, &refs) {
+                let run = || match shortcut(i, &refs) {
                     Ok(Step::Settled(out)) => (Ok((out, t0.elapsed().as_secs_f64(), true)), true),
                     Err(e) => (Err(e), true),
                     Ok(Step::Solve(known)) => {
@@ -558,6 +558,13 @@ fn run_graph(
                         (r, false)
                     }
                 };
+                // A block that panicked still counts as done (with an error), so that the blocks
+                // waiting for it are not left waiting for ever.
+                let (r, short) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+                    .unwrap_or_else(|_| {
+                        let e = SolveError::Solver("a solver thread stopped".into());
+                        (Err(e), false)
+                    });
                 if let Ok(mut st) = state.lock() {
                     st.1[i] = Some(r);
                 }

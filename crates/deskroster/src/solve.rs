@@ -477,8 +477,9 @@ enum Step {
     Solve(Option<f64>),
 }
 
-/// What a block's dependencies tell about it: its index and their outcomes (in the order given).
-type Shortcut<'a> = dyn Fn(usize, &[&BlockOutcome]) -> Result<Step, SolveError> + Sync + 'a;
+/// What a block's dependencies tell about it: its index and their outcomes, in the order given
+/// (`None` for one that failed).
+type Shortcut<'a> = dyn Fn(usize, &[Option<&BlockOutcome>]) -> Result<Step, SolveError> + Sync + 'a;
 
 /// [`run_blocks`] where block `j` starts only once the blocks `deps[j]` are done, and is first
 /// offered to `shortcut` with their outcomes (the results say which blocks it settled). Each
@@ -524,9 +525,9 @@ fn run_graph(
                             .find(|&i| !st.0[i] && deps[i].iter().all(|&d| st.1[d].is_some()));
                         if let Some(i) = ready {
                             st.0[i] = true;
-                            let before: Vec<BlockOutcome> = deps[i]
+                            let before: Vec<Option<BlockOutcome>> = deps[i]
                                 .iter()
-                                .filter_map(|&d| match &st.1[d] {
+                                .map(|&d| match &st.1[d] {
                                     Some(Ok((o, _, _))) => Some(o.clone()),
                                     _ => None,
                                 })
@@ -541,7 +542,7 @@ fn run_graph(
                 let t0 = Instant::now();
                 let block = &jobs[i];
                 let failed = |e| block_error(e, &describe_days(problem, &block.days));
-                let refs: Vec<&BlockOutcome> = before.iter().collect();
+                let refs: Vec<Option<&BlockOutcome>> = before.iter().map(Option::as_ref).collect();
                 let run = || match shortcut(i, &refs) {
                     Ok(Step::Settled(out)) => (Ok((out, t0.elapsed().as_secs_f64(), true)), true),
                     Err(e) => (Err(e), true),
@@ -685,7 +686,7 @@ fn solve_jobs(
                 .collect()
         })
         .collect();
-    let shortcut = |j: usize, before: &[&BlockOutcome]| {
+    let shortcut = |j: usize, before: &[Option<&BlockOutcome>]| {
         if wave[j] == 0 {
             return Ok(Step::Solve(None));
         }
@@ -693,12 +694,12 @@ fn solve_jobs(
             .iter()
             .zip(before)
             .filter(|(&i, _)| relaxed_by[j].contains(&i))
-            .map(|(_, o)| *o)
+            .filter_map(|(_, o)| *o)
             .collect();
         let rosters: Vec<(&Block, &BlockOutcome)> = deps[j]
             .iter()
             .zip(before)
-            .map(|(&i, o)| (&jobs[i], *o))
+            .filter_map(|(&i, o)| o.map(|o| (&jobs[i], o)))
             .collect();
         Ok(
             match from_relaxations(problem, &jobs[j], &bounds, &rosters, settings)? {
@@ -1123,9 +1124,10 @@ fn share_budgets(
 
 #[cfg(test)]
 mod tests {
-    use super::{from_relaxations, relaxes, start_order, time_share};
+    use super::{from_relaxations, relaxes, run_graph, start_order, time_share, SolveError, Step};
     use crate::builder::{ProblemBuilder, Weekdays, Who};
     use crate::formulate::Block;
+    use crate::formulate::BlockOutcome;
     use crate::formulate::{solve_block, BlockSettings};
     use crate::model::Problem;
     use chrono::{NaiveDate, Weekday};
@@ -1353,6 +1355,46 @@ mod tests {
         // Ana on every morning, Ben never.
         assert_eq!(s.roster.shifts.len(), 15);
         assert!(s.roster.shifts.iter().all(|x| x.person == 0));
+    }
+
+    #[test]
+    fn the_scheduler_hands_a_block_its_dependencies_outcomes_in_order_failed_ones_as_none() {
+        let p = three_weeks();
+        let week = |w: usize| Block {
+            days: (7 * w..7 * w + 7).collect(),
+            ..Block::default()
+        };
+        let jobs = [week(0), week(1), week(2)];
+        let deps = vec![vec![], vec![], vec![0, 1]];
+        let seen = std::sync::Mutex::new(Vec::new());
+        let shortcut = |j: usize, before: &[Option<&BlockOutcome>]| {
+            if j == 1 {
+                return Err(SolveError::Solver("settled with an error".into()));
+            }
+            let objectives: Vec<Option<f64>> =
+                before.iter().map(|o| o.map(|o| o.objective)).collect();
+            seen.lock().expect("not poisoned").push((j, objectives));
+            Ok(Step::Solve(None))
+        };
+        let out = run_graph(
+            &p,
+            &jobs,
+            &BlockSettings::default(),
+            2,
+            None,
+            &deps,
+            &shortcut,
+            &mut |_, _, _, _, _| {},
+        );
+        assert!(out.is_err(), "the failed block's error comes back");
+        let seen = seen.into_inner().expect("not poisoned");
+        let (_, third) = seen
+            .iter()
+            .find(|(j, _)| *j == 2)
+            .expect("the third block ran");
+        // Aligned with its dependencies: the first week's outcome, then nothing for the second.
+        assert_eq!(third.len(), 2);
+        assert!(third[0].is_some() && third[1].is_none());
     }
 
     #[test]

@@ -1633,14 +1633,9 @@ pub(crate) fn solve_block(
                 // a non-optimal repair (DESIGN.md, "Why is the greedy warm start off by default?").
                 Heuristic::Unproven(found) => {
                     // Within the gap of a bound known from elsewhere: done.
-                    if let Some(known) = settings.known_bound {
-                        if within_gap(&settings, found.objective, known) {
-                            return Ok(BlockOutcome {
-                                bound: found.bound.max(known).min(found.objective),
-                                proven: true,
-                                ..found
-                            });
-                        }
+                    let found = with_known_bound(&settings, found);
+                    if found.proven {
+                        return Ok(found);
                     }
                     if let Some(t) = settings.time_limit.as_mut() {
                         *t = (*t - started.elapsed().as_secs_f64()).max(0.0);
@@ -1727,13 +1722,7 @@ pub(crate) fn solve_block(
     }
     let objective = evaluate(problem, block, &settings, &out.shifts)?;
     // A bound known from elsewhere counts (HiGHS stops at its target when it has one).
-    let bound = settings.known_bound.map_or(out.bound, |k| out.bound.max(k));
-    let out = BlockOutcome {
-        objective,
-        bound: bound.min(objective),
-        proven: within_gap(&settings, objective, bound),
-        ..out
-    };
+    let out = with_known_bound(&settings, BlockOutcome { objective, ..out });
     Ok(match fallback {
         // The heuristic's roster when the full model ran out of time with a worse one; the
         // better of the two bounds either way.
@@ -1752,6 +1741,20 @@ pub(crate) fn solve_block(
         }
         None => out,
     })
+}
+
+/// `out` with the settings' known bound taken into account (at most its objective), proven when
+/// within the gap of the better bound.
+fn with_known_bound(settings: &BlockSettings, out: BlockOutcome) -> BlockOutcome {
+    let bound = settings
+        .known_bound
+        .map_or(out.bound, |k| out.bound.max(k))
+        .min(out.objective);
+    BlockOutcome {
+        bound,
+        proven: out.proven || within_gap(settings, out.objective, bound),
+        ..out
+    }
 }
 
 /// The highest cost within `gap` of `bound` (see [`within_gap`]), for HiGHS's objective target;

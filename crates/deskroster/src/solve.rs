@@ -265,6 +265,28 @@ fn skills_on(
         .collect()
 }
 
+/// A block's days with its shape: what must be equal day by day for one block to relax another
+/// (the day keys without people's hours and skills; `None` for an empty or broken run of days).
+struct Shaped<'a> {
+    days: &'a [usize],
+    shape: Option<Vec<String>>,
+}
+
+impl<'a> Shaped<'a> {
+    fn new(problem: &Problem, days: &'a [usize]) -> Shaped<'a> {
+        let contiguous = days.windows(2).all(|w| w[1] == w[0] + 1);
+        let shape = (!days.is_empty() && contiguous)
+            .then(|| {
+                days.iter()
+                    .enumerate()
+                    .map(|(off, &d)| day_key(problem, off, d, false))
+                    .collect()
+            })
+            .flatten();
+        Shaped { days, shape }
+    }
+}
+
 /// Whether block `a` relaxes block `b`: the same shape day by day (weekdays, opening, coverage,
 /// requirements, preferences, fixed assignments, requests), and on each day everyone at least as
 /// available in `a` (each of their hours in `b` inside one of their hours in `a`) and holding at
@@ -272,26 +294,19 @@ fn skills_on(
 /// of `b` is then a roster of `a` (shifted by the blocks' distance) costing no more there: more
 /// hours only add shifts to choose from, and skills only count towards staff-mix rules, which
 /// only ever ask for at least so many. So `a`'s bound is a bound for `b`.
-fn relaxes(problem: &Problem, a: &[usize], b: &[usize]) -> bool {
-    let contiguous = |days: &[usize]| days.windows(2).all(|w| w[1] == w[0] + 1);
-    if a.len() != b.len() || a.is_empty() || !contiguous(a) || !contiguous(b) {
-        return false;
-    }
+fn relaxes(problem: &Problem, a: &Shaped, b: &Shaped) -> bool {
+    a.shape.is_some() && a.shape == b.shape && more_available(problem, a.days, b.days)
+}
+
+/// The rest of [`relaxes`], for blocks of the same shape: everyone at least as available and as
+/// skilled in `a` as in `b`, and available at all in the same weeks.
+fn more_available(problem: &Problem, a: &[usize], b: &[usize]) -> bool {
     let inside = |outer: &[crate::model::TimeRange], inner: &[crate::model::TimeRange]| {
         inner
             .iter()
             .all(|t| outer.iter().any(|o| o.start <= t.start && t.end <= o.end))
     };
-    let shape = a.iter().zip(b).enumerate().all(|(off, (&da, &db))| {
-        match (
-            day_key(problem, off, da, false),
-            day_key(problem, off, db, false),
-        ) {
-            (Some(ka), Some(kb)) => ka == kb,
-            _ => false,
-        }
-    });
-    shape
+    a.len() == b.len()
         && problem.people.iter().all(|p| {
             // Available at all in each week (contract minimums apply only then).
             let worked = |days: &[usize], wk: usize| {
@@ -499,14 +514,21 @@ fn run_graph(
     use std::sync::mpsc;
     use std::sync::{Condvar, Mutex};
     type Done = Result<(BlockOutcome, f64, bool), SolveError>;
+    /// Which blocks have started, and the outcomes of those done.
+    struct Board {
+        started: Vec<bool>,
+        done: Vec<Option<Done>>,
+    }
     let n = jobs.len();
     let order = start_order(problem, jobs);
     let workers = (workers.max(1) as usize).min(n.max(1));
-    // Which blocks have started, and the outcomes of those done.
-    let state: Mutex<(Vec<bool>, Vec<Option<Done>>)> =
-        Mutex::new((vec![false; n], (0..n).map(|_| None).collect()));
+    let state = Mutex::new(Board {
+        started: vec![false; n],
+        done: (0..n).map(|_| None).collect(),
+    });
     let changed = Condvar::new();
-    let (tx, rx) = mpsc::channel::<(usize, bool)>();
+    // Which block is done, for the progress report.
+    let (tx, rx) = mpsc::channel::<usize>();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
@@ -516,23 +538,22 @@ fn run_graph(
                 let (i, before, started) = {
                     let Ok(mut st) = state.lock() else { return };
                     loop {
-                        if st.0.iter().all(|&s| s) {
+                        if st.started.iter().all(|&s| s) {
                             return;
                         }
-                        let ready = order
-                            .iter()
-                            .copied()
-                            .find(|&i| !st.0[i] && deps[i].iter().all(|&d| st.1[d].is_some()));
+                        let ready = order.iter().copied().find(|&i| {
+                            !st.started[i] && deps[i].iter().all(|&d| st.done[d].is_some())
+                        });
                         if let Some(i) = ready {
-                            st.0[i] = true;
+                            st.started[i] = true;
                             let before: Vec<Option<BlockOutcome>> = deps[i]
                                 .iter()
-                                .map(|&d| match &st.1[d] {
+                                .map(|&d| match &st.done[d] {
                                     Some(Ok((o, _, _))) => Some(o.clone()),
                                     _ => None,
                                 })
                                 .collect();
-                            let started = st.0.iter().filter(|&&s| s).count();
+                            let started = st.started.iter().filter(|&&s| s).count();
                             break (i, before, started);
                         }
                         let Ok(next) = changed.wait(st) else { return };
@@ -544,8 +565,8 @@ fn run_graph(
                 let failed = |e| block_error(e, &describe_days(problem, &block.days));
                 let refs: Vec<Option<&BlockOutcome>> = before.iter().map(Option::as_ref).collect();
                 let run = || match shortcut(i, &refs) {
-                    Ok(Step::Settled(out)) => (Ok((out, t0.elapsed().as_secs_f64(), true)), true),
-                    Err(e) => (Err(e), true),
+                    Ok(Step::Settled(out)) => Ok((out, t0.elapsed().as_secs_f64(), true)),
+                    Err(e) => Err(e),
                     Ok(Step::Solve(known)) => {
                         let mut st = settings.clone();
                         st.known_bound = known;
@@ -553,24 +574,20 @@ fn run_graph(
                             let left = d.saturating_duration_since(Instant::now()).as_secs_f64();
                             st.time_limit = Some(time_share(left, n - started + 1, workers));
                         }
-                        let r = solve_block(problem, block, &st)
+                        solve_block(problem, block, &st)
                             .map(|o| (o, t0.elapsed().as_secs_f64(), false))
-                            .map_err(failed);
-                        (r, false)
+                            .map_err(failed)
                     }
                 };
                 // A block that panicked still counts as done (with an error), so that the blocks
                 // waiting for it are not left waiting for ever.
-                let (r, short) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
-                    .unwrap_or_else(|_| {
-                        let e = SolveError::Solver("a solver thread stopped".into());
-                        (Err(e), false)
-                    });
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+                    .unwrap_or_else(|_| Err(SolveError::Solver("a solver thread stopped".into())));
                 if let Ok(mut st) = state.lock() {
-                    st.1[i] = Some(r);
+                    st.done[i] = Some(r);
                 }
                 changed.notify_all();
-                if tx.send((i, short)).is_err() {
+                if tx.send(i).is_err() {
                     break;
                 }
             });
@@ -585,16 +602,16 @@ fn run_graph(
             0.0,
             format!("solving {n} distinct block(s) on {workers} thread(s)"),
         );
-        for (i, short) in rx {
+        for i in rx {
             done += 1;
             let days = describe_days(problem, &jobs[i].days);
             let stage = {
                 let Ok(st) = state.lock() else { break };
-                match &st.1[i] {
-                    Some(Ok((o, _, _))) => {
+                match &st.done[i] {
+                    Some(Ok((o, _, short))) => {
                         objective += o.objective;
                         bound += o.bound;
-                        if short {
+                        if *short {
                             format!("{days} from a week like it")
                         } else {
                             format!("solved {days}")
@@ -607,10 +624,11 @@ fn run_graph(
             progress(done, n, objective, bound, stage);
         }
     });
-    let (_, results) = state
+    let board = state
         .into_inner()
         .map_err(|_| SolveError::Solver("a solver thread stopped".into()))?;
-    results
+    board
+        .done
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(SolveError::Solver("a solver thread stopped".into()))))
         .collect()
@@ -633,14 +651,13 @@ fn solve_jobs(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<(BlockOutcome, f64, bool)>, SolveError> {
     let n = jobs.len();
+    // Each block's shape computed once.
+    let shaped: Vec<Shaped> = jobs.iter().map(|b| Shaped::new(problem, &b.days)).collect();
+    let relax = |i: usize, j: usize| relaxes(problem, &shaped[i], &shaped[j]);
     let relaxed_by: Vec<Vec<usize>> = (0..n)
         .map(|j| {
             (0..n)
-                .filter(|&i| {
-                    i != j
-                        && relaxes(problem, &jobs[i].days, &jobs[j].days)
-                        && !relaxes(problem, &jobs[j].days, &jobs[i].days)
-                })
+                .filter(|&i| i != j && relax(i, j) && !relax(j, i))
                 .collect()
         })
         .collect();
@@ -670,11 +687,8 @@ fn solve_jobs(
             .collect();
         // Relaxing is a strict order, so some block is always minimal; should none be, the
         // rest goes at once rather than never.
-        for &j in if minimal.is_empty() {
-            &waiting
-        } else {
-            &minimal
-        } {
+        let next = if minimal.is_empty() { waiting } else { minimal };
+        for j in next {
             wave[j] = w;
         }
     }
@@ -690,28 +704,27 @@ fn solve_jobs(
         if wave[j] == 0 {
             return Ok(Step::Solve(None));
         }
-        let bounds: Vec<&BlockOutcome> = deps[j]
+        // The best bound of the blocks that relax it.
+        let Some(bound) = deps[j]
             .iter()
             .zip(before)
             .filter(|(&i, _)| relaxed_by[j].contains(&i))
-            .filter_map(|(_, o)| *o)
-            .collect();
+            .filter_map(|(_, o)| o.map(|o| o.bound))
+            .reduce(f64::max)
+        else {
+            return Ok(Step::Solve(None));
+        };
         let rosters: Vec<(&Block, &BlockOutcome)> = deps[j]
             .iter()
             .zip(before)
             .filter_map(|(&i, o)| o.map(|o| (&jobs[i], o)))
             .collect();
         Ok(
-            match from_relaxations(problem, &jobs[j], &bounds, &rosters, settings)? {
+            match from_relaxations(problem, &jobs[j], bound, &rosters, settings)? {
                 Some(out) => Step::Settled(out),
-                // The relaxing weeks' bound still holds: HiGHS may stop at its first roster
-                // within the gap of it (on the sample's first week, 3.4 s instead of 5.0 s).
-                None => Step::Solve(
-                    bounds
-                        .iter()
-                        .map(|o| o.bound)
-                        .fold(None, |b: Option<f64>, x| Some(b.map_or(x, |b| b.max(x)))),
-                ),
+                // The bound still holds: HiGHS may stop at its first roster within the gap of it
+                // (on the sample's first week, 3.4 s instead of 5.0 s).
+                None => Step::Solve(Some(bound)),
             },
         )
     };
@@ -736,36 +749,33 @@ fn solve_jobs(
     )
 }
 
-/// Block `job`'s roster from the blocks related to it: the best of `bounds` (outcomes of blocks
-/// that relax it) is a bound for it; the rosters of `rosters` (blocks that relax it or that it
-/// relaxes, with their outcomes), moved to its days, are rosters of it where everyone is
+/// `shifts` of a block starting on day `from`, moved to the block starting on day `to` (`None`
+/// when one is before `from`).
+fn moved(shifts: &[Shift], from: usize, to: usize) -> Option<Vec<Shift>> {
+    shifts
+        .iter()
+        .map(|s| s.day.checked_sub(from).map(|d| Shift { day: d + to, ..*s }))
+        .collect()
+}
+
+/// Block `job`'s roster from the blocks related to it, given `bound`, the best bound of the
+/// blocks that relax it (a bound for it too): the rosters of `rosters` (blocks that relax it or
+/// that it relaxes, with their outcomes), moved to its days, are rosters of it where everyone is
 /// available (nothing else differs), at its own cost. The cheapest, when within the gap of that
 /// bound; `None` otherwise.
 fn from_relaxations(
     problem: &Problem,
     job: &Block,
-    bounds: &[&BlockOutcome],
+    bound: f64,
     rosters: &[(&Block, &BlockOutcome)],
     settings: &BlockSettings,
 ) -> Result<Option<BlockOutcome>, SolveError> {
-    let bound = bounds
-        .iter()
-        .map(|o| o.bound)
-        .fold(f64::NEG_INFINITY, f64::max);
-    if !bound.is_finite() {
-        return Ok(None);
-    }
     let mut best: Option<(f64, Vec<Shift>)> = None;
     for (other, out) in rosters {
         let (Some(&to), Some(&at)) = (job.days.first(), other.days.first()) else {
             continue;
         };
-        let Some(moved) = out
-            .shifts
-            .iter()
-            .map(|s| s.day.checked_sub(at).map(|d| Shift { day: d + to, ..*s }))
-            .collect::<Option<Vec<Shift>>>()
-        else {
+        let Some(moved) = moved(&out.shifts, at, to) else {
             continue;
         };
         let fits = moved.iter().all(|s| {
@@ -892,12 +902,10 @@ pub fn solve_with_progress(
     let mut derived: Vec<bool> = Vec::with_capacity(total);
     for (i, days) in day_blocks.iter().enumerate() {
         let (src, secs, from_relaxation) = &solved[job_of[i]];
-        derived.push(*from_relaxation);
+        derived.push(*from_relaxation && source[i] == i);
         let mut out = src.clone();
-        let offset = days[0] - day_blocks[source[i]][0];
-        for s in &mut out.shifts {
-            s.day += offset;
-        }
+        out.shifts = moved(&src.shifts, day_blocks[source[i]][0], days[0])
+            .ok_or_else(|| SolveError::Solver("a week copied before its source".into()))?;
         outcomes.push((days.clone(), out, if source[i] == i { *secs } else { 0.0 }));
         reused.push(source[i] != i);
     }
@@ -1124,7 +1132,9 @@ fn share_budgets(
 
 #[cfg(test)]
 mod tests {
-    use super::{from_relaxations, relaxes, run_graph, start_order, time_share, SolveError, Step};
+    use super::{
+        from_relaxations, relaxes, run_graph, start_order, time_share, Shaped, SolveError, Step,
+    };
     use crate::builder::{ProblemBuilder, Weekdays, Who};
     use crate::formulate::Block;
     use crate::formulate::BlockOutcome;
@@ -1206,18 +1216,19 @@ mod tests {
     fn a_week_with_more_hours_or_skills_relaxes_one_with_fewer() {
         let p = three_weeks();
         let week = |w: usize| (7 * w..7 * w + 7).collect::<Vec<usize>>();
+        let rel = |a: &[usize], b: &[usize]| relaxes(&p, &Shaped::new(&p, a), &Shaped::new(&p, b));
         // The third week (Ana trained) relaxes both others; the first (Ben there all week)
         // relaxes the second; never the other way round.
-        assert!(relaxes(&p, &week(2), &week(0)));
-        assert!(relaxes(&p, &week(2), &week(1)));
-        assert!(relaxes(&p, &week(0), &week(1)));
-        assert!(!relaxes(&p, &week(0), &week(2)));
-        assert!(!relaxes(&p, &week(1), &week(0)));
-        assert!(!relaxes(&p, &week(1), &week(2)));
+        assert!(rel(&week(2), &week(0)));
+        assert!(rel(&week(2), &week(1)));
+        assert!(rel(&week(0), &week(1)));
+        assert!(!rel(&week(0), &week(2)));
+        assert!(!rel(&week(1), &week(0)));
+        assert!(!rel(&week(1), &week(2)));
         // A block against itself, and blocks of different lengths or shapes.
-        assert!(relaxes(&p, &week(0), &week(0)));
-        assert!(!relaxes(&p, &week(0), &week(1)[..6]));
-        assert!(!relaxes(&p, &(1..8).collect::<Vec<_>>(), &week(1)));
+        assert!(rel(&week(0), &week(0)));
+        assert!(!rel(&week(0), &week(1)[..6]));
+        assert!(!rel(&(1..8).collect::<Vec<_>>(), &week(1)));
     }
 
     #[test]
@@ -1240,7 +1251,7 @@ mod tests {
         let jobs = [week(0), week(1), week(2)];
         // The first week's roster, moved to the second, is refused where it puts Ben on his
         // day away; where it does not, it proves the second week at its own optimum.
-        let from_first = from_relaxations(&p, &jobs[1], &[&w0], &[(&jobs[0], &w0)], &settings)
+        let from_first = from_relaxations(&p, &jobs[1], w0.bound, &[(&jobs[0], &w0)], &settings)
             .expect("evaluates");
         let uses_ben_on_wednesday = w0.shifts.iter().any(|s| s.person == 1 && s.day == 2);
         assert_eq!(from_first.is_some(), !uses_ben_on_wednesday);
@@ -1262,14 +1273,18 @@ mod tests {
             gap: 1.0,
             ..settings.clone()
         };
-        assert!(
-            from_relaxations(&p, &jobs[1], &[&w0], &[(&jobs[0], &with_ben)], &loose_first)
-                .expect("evaluates")
-                .is_none()
-        );
+        assert!(from_relaxations(
+            &p,
+            &jobs[1],
+            w0.bound,
+            &[(&jobs[0], &with_ben)],
+            &loose_first
+        )
+        .expect("evaluates")
+        .is_none());
         // The third week's bound is below the first week's optimum: its roster does not prove
         // the first week (a gap of 0 asks for the bound itself).
-        let from_third = from_relaxations(&p, &jobs[0], &[&w2], &[(&jobs[2], &w2)], &settings)
+        let from_third = from_relaxations(&p, &jobs[0], w2.bound, &[(&jobs[2], &w2)], &settings)
             .expect("evaluates");
         assert!(from_third.is_none());
         // With a gap wide enough it does, at the cost the roster has in the first week.
@@ -1277,7 +1292,7 @@ mod tests {
             gap: 0.9,
             ..settings.clone()
         };
-        let out = from_relaxations(&p, &jobs[0], &[&w2], &[(&jobs[2], &w2)], &loose)
+        let out = from_relaxations(&p, &jobs[0], w2.bound, &[(&jobs[2], &w2)], &loose)
             .expect("evaluates")
             .expect("within a 90% gap");
         assert!(out.objective >= w0.objective - 1e-9);

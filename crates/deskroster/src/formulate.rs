@@ -4,7 +4,7 @@
 //! plus whatever is fixed around it) into a model, solves it with HiGHS and reads the shifts back.
 //! DESIGN.md states every rule and penalty; each section below cites the rule it encodes.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -522,31 +522,47 @@ impl<'a> Builder<'a> {
                 let Some(next) = by_person_day.get(&(p, d + 1)) else {
                     continue;
                 };
-                for &i in idx {
+                // The next day's shifts each shift of this day may not be followed by.
+                let banned_after = |i: usize| -> BTreeSet<usize> {
                     let Some(a) = self.cols[i].template else {
-                        continue;
+                        return BTreeSet::new();
                     };
-                    let banned: Vec<usize> = next
-                        .iter()
+                    next.iter()
                         .copied()
                         .filter(|&j| {
                             self.cols[j]
                                 .template
                                 .is_some_and(|b| pb.forbidden_successions.contains(&(a, b)))
                         })
-                        .collect();
-                    if banned.is_empty() {
-                        continue;
-                    }
-                    if one_shift_a_day {
-                        let mut e = Expression::from(self.x[i]);
-                        for &j in &banned {
+                        .collect()
+                };
+                let banned: Vec<(usize, BTreeSet<usize>)> = idx
+                    .iter()
+                    .map(|&i| (i, banned_after(i)))
+                    .filter(|(_, b)| !b.is_empty())
+                    .collect();
+                if one_shift_a_day {
+                    // One row per distinct set S of banned shifts, over every shift of this day
+                    // banned from all of S, and S: at most one of them is worked (a clique). It
+                    // implies each shift's own row, and there are as many rows as sets, not as
+                    // shifts (Curtois 24: one per person, day and 32 templates before).
+                    let sets: BTreeSet<&BTreeSet<usize>> = banned.iter().map(|(_, b)| b).collect();
+                    for set in sets {
+                        let mut e = Expression::with_capacity(set.len() + banned.len());
+                        for (i, b) in &banned {
+                            if b.is_superset(set) {
+                                e.add_mul(1.0, self.x[*i]);
+                            }
+                        }
+                        for &j in set {
                             e.add_mul(1.0, self.x[j]);
                         }
                         self.rows.push(e.leq(1.0));
-                    } else {
-                        for &j in &banned {
-                            let (xi, xj) = (self.x[i], self.x[j]);
+                    }
+                } else {
+                    for (i, b) in &banned {
+                        for &j in b {
+                            let (xi, xj) = (self.x[*i], self.x[j]);
                             self.rows.push((xi + xj).leq(1.0));
                         }
                     }
@@ -1590,6 +1606,15 @@ const LNS_FULL_SHARE_NETWORK: f64 = 0.5;
 /// for the full model left Curtois 13–15 far worse (13: 38 169 against 4 185) than the search did.
 const LNS_FULL_NETWORK_MAX_SECONDS: f64 = 30.0;
 
+/// Shift columns from which a model is huge: its first roster needs more of the limit than
+/// `LNS_FULL_SHARE` (Curtois 24: 1 039 432 columns, 1.1 M rows, 29.7 M nonzeros; HiGHS's presolve
+/// alone takes 44 s, more than 20% of 180 s, and a second try builds and presolves it again).
+/// The next largest instance, Curtois 23, has 332 592 and finds its roster in its 20%.
+const LNS_FULL_HUGE_COLUMNS: usize = 500_000;
+
+/// The full model's share of the limit when it is huge.
+const LNS_FULL_SHARE_HUGE: f64 = 0.6;
+
 /// Longest limit (seconds) whose shares time the steps before the large-neighbourhood search;
 /// a longer limit gives its extra time to the search. With the shares of 600 s, Curtois 15 got
 /// 29 619 and ended at 781 s (6 790 at 180 s); 13 got 2 349 (2 665 at 180 s).
@@ -1669,8 +1694,18 @@ pub(crate) fn solve_block(
                 }
             }
             let full = model(formulation)?;
+            if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
+                eprintln!(
+                    "full model: {} shift columns, {} rows, built after {:.1}s",
+                    full.cols.len(),
+                    full.rows.len(),
+                    entered.elapsed().as_secs_f64()
+                );
+            }
             // A model with run networks has a strong LP: its own search gets more of the time.
-            let first_limit = if full.run_networks {
+            let first_limit = if full.cols.len() >= LNS_FULL_HUGE_COLUMNS {
+                limit * LNS_FULL_SHARE_HUGE
+            } else if full.run_networks {
                 (limit * LNS_FULL_SHARE_NETWORK)
                     .min(LNS_FULL_NETWORK_MAX_SECONDS)
                     .max(limit * LNS_FULL_SHARE)

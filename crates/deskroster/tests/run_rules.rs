@@ -235,3 +235,98 @@ proptest! {
         }
     }
 }
+
+/// A week with three templates whose forbidden successions nest (a night bans the next day's
+/// early and late shifts, a late shift the early one): the solver writes them as one clique row
+/// per set of banned shifts, each shift of the day that bans the whole set in it. Its optimum must
+/// be the cheapest legal roster by brute force, for several covers.
+#[test]
+fn nested_forbidden_successions_keep_the_optimum() {
+    // Per case: the cover wanted (day, template, weight) and P1's days off. In the last, only P0
+    // can work days 1 and 2, so a late shift must follow a late shift (legal, and in no clique).
+    let cases: [([(usize, &str, u32); 5], &str); 4] = [
+        (
+            [
+                (0, "N", 100),
+                (1, "E", 100),
+                (1, "L", 60),
+                (2, "E", 30),
+                (3, "N", 80),
+            ],
+            "",
+        ),
+        (
+            [
+                (0, "L", 90),
+                (1, "E", 100),
+                (2, "N", 70),
+                (3, "L", 60),
+                (4, "E", 50),
+            ],
+            "",
+        ),
+        (
+            [
+                (1, "N", 100),
+                (2, "L", 100),
+                (2, "E", 40),
+                (3, "E", 90),
+                (5, "N", 20),
+            ],
+            "",
+        ),
+        (
+            [
+                (1, "L", 100),
+                (2, "L", 100),
+                (0, "N", 30),
+                (3, "E", 40),
+                (4, "N", 20),
+            ],
+            "1,2",
+        ),
+    ];
+    for (cover, p1_off) in cases {
+        let mut t = format!("SECTION_HORIZON\n{DAYS}\n\nSECTION_SHIFTS\n");
+        t += "E,480,\nL,480,E\nN,480,E|L\n\nSECTION_STAFF\n";
+        for p in 0..2 {
+            t += &format!("P{p},E=7|L=7|N=7,960,0,7,1,1,1\n");
+        }
+        t += &format!("\nSECTION_DAYS_OFF\nP0,\nP1,{p1_off}\n\nSECTION_SHIFT_ON_REQUESTS\n");
+        t += "\nSECTION_SHIFT_OFF_REQUESTS\n\nSECTION_COVER\n";
+        for d in 0..DAYS {
+            for name in ["E", "L", "N"] {
+                let weight = cover
+                    .iter()
+                    .find(|c| c.0 == d && c.1 == name)
+                    .map_or(0, |c| c.2);
+                let req = u32::from(weight > 0);
+                t += &format!("{d},{name},{req},{},1\n", weight.max(1));
+            }
+        }
+        let p = parse(&t, "nested").expect("a well-formed week");
+        let weeks: Vec<Vec<Vec<Shift>>> = (0..2).map(|i| legal_weeks(&p, i)).collect();
+        let mut best = f64::INFINITY;
+        for a in &weeks[0] {
+            for b in &weeks[1] {
+                let report = check(&p, &Roster::new([a.clone(), b.clone()].concat()));
+                assert!(report.violations.is_empty());
+                best = best.min(report.penalties.total());
+            }
+        }
+        let options = SolveOptions {
+            gap: 0.0,
+            ..SolveOptions::default()
+        };
+        let s = solve(&p, &options).expect("a roster");
+        let report = check(&p, &s.roster);
+        assert!(report.violations.is_empty(), "{:?}", report.violations);
+        assert!(s.summary.proven_optimal);
+        let total = report.penalties.total();
+        assert!((total - s.summary.objective).abs() < 1e-6);
+        assert!(
+            (total - best).abs() < 1e-6,
+            "solver {total} vs brute force {best}"
+        );
+    }
+}

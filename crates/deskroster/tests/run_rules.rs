@@ -244,7 +244,8 @@ proptest! {
 fn nested_forbidden_successions_keep_the_optimum() {
     // Per case: the cover wanted (day, template, weight) and P1's days off. In the last, only P0
     // can work days 1 and 2, so a late shift must follow a late shift (legal, and in no clique).
-    let cases: [([(usize, &str, u32); 5], &str); 4] = [
+    type Cover = [(usize, &'static str, u32); 5];
+    let cases: [(Cover, &str); 4] = [
         (
             [
                 (0, "N", 100),

@@ -237,9 +237,9 @@ proptest! {
 }
 
 /// A week with three templates whose forbidden successions nest (a night bans the next day's
-/// early and late shifts, a late shift the early one): the solver writes them as one clique row
-/// per set of banned shifts, each shift of the day that bans the whole set in it. Its optimum must
-/// be the cheapest legal roster by brute force, for several covers.
+/// early and late shifts, a late shift the early one): the solver's optimum must be the cheapest
+/// legal roster by brute force, for several covers. (The clique form huge models get is tested
+/// against brute force in `formulate`'s `succession_tests`.)
 #[test]
 fn nested_forbidden_successions_keep_the_optimum() {
     // Per case: the cover wanted (day, template, weight) and P1's days off. In the last, only P0

@@ -1158,15 +1158,19 @@ mod tests {
             .person("Ana", "staff", |p| p.available(Weekday::Mon, "09:00-17:00"))
             .build()
             .expect("builds");
-        let week = |w: usize| Block {
-            days: (7 * w..7 * w + 7).collect(),
-            ..Block::default()
-        };
-        let jobs = [week(2), week(0), week(1)];
+        let jobs = [week_block(2), week_block(0), week_block(1)];
         // Week 1 (its Tuesday is longer) first, then week 0 before week 2 (one day closed).
         assert_eq!(start_order(&p, &jobs), vec![2, 1, 0]);
         // Equal hours keep the block order.
-        assert_eq!(start_order(&p, &[week(0), week(0)]), vec![0, 1]);
+        assert_eq!(start_order(&p, &[week_block(0), week_block(0)]), vec![0, 1]);
+    }
+
+    /// Week `w` (Monday to Sunday) as a block.
+    fn week_block(w: usize) -> Block {
+        Block {
+            days: (7 * w..7 * w + 7).collect(),
+            ..Block::default()
+        }
     }
 
     /// The `d`-th day of the three weeks below.
@@ -1234,21 +1238,17 @@ mod tests {
     #[test]
     fn a_relaxed_weeks_roster_proves_a_week_it_fits_and_is_refused_where_it_does_not() {
         let p = three_weeks();
-        let week = |w: usize| Block {
-            days: (7 * w..7 * w + 7).collect(),
-            ..Block::default()
-        };
         let settings = BlockSettings {
             gap: 0.0,
             ..BlockSettings::default()
         };
-        let solved = |w: usize| solve_block(&p, &week(w), &settings).expect("solves");
+        let solved = |w: usize| solve_block(&p, &week_block(w), &settings).expect("solves");
         let (w0, w1, w2) = (solved(0), solved(1), solved(2));
         assert!(w0.proven && w1.proven && w2.proven);
         // Without a first-aider Ana's preference has nothing to weigh against: the third week
         // is cheaper than the first.
         assert!(w2.objective < w0.objective - 1e-9);
-        let jobs = [week(0), week(1), week(2)];
+        let jobs = [week_block(0), week_block(1), week_block(2)];
         // The first week's roster, moved to the second, is refused where it puts Ben on his
         // day away; where it does not, it proves the second week at its own optimum.
         let from_first = from_relaxations(&p, &jobs[1], w0.bound, &[(&jobs[0], &w0)], &settings)
@@ -1375,11 +1375,7 @@ mod tests {
     #[test]
     fn the_scheduler_hands_a_block_its_dependencies_outcomes_in_order_failed_ones_as_none() {
         let p = three_weeks();
-        let week = |w: usize| Block {
-            days: (7 * w..7 * w + 7).collect(),
-            ..Block::default()
-        };
-        let jobs = [week(0), week(1), week(2)];
+        let jobs = [week_block(0), week_block(1), week_block(2)];
         let deps = vec![vec![], vec![], vec![0, 1]];
         let seen = std::sync::Mutex::new(Vec::new());
         let shortcut = |j: usize, before: &[Option<&BlockOutcome>]| {

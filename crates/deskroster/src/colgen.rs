@@ -848,8 +848,13 @@ fn solve_paths(
     let solved = model
         .try_solve()
         .map_err(|e| BlockError::Solver(format!("{e:?}")))?;
-    let feasible = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
     let status = solved.status();
+    // Nothing solved (`DESKROSTER_DUMP_MODELS` only writes the model): the highs crate panics
+    // on the solution status HiGHS leaves unset.
+    if status == S::NotSet {
+        return Ok(None);
+    }
+    let feasible = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
     let roster = feasible.then(|| {
         let solution = solved.get_solution();
         let values = solution.columns();

@@ -982,9 +982,11 @@ fn whole_costs(m: &Matrix) -> bool {
 /// Generates patterns until no person has a cheaper one or `until` passes, then dives and solves
 /// the restricted master as an integer program, all by `deadline(the instant the generation
 /// ended)`; with a priced dive and a roster within `FURTHER_DIVES_MAX_GAP` of the bound, further
-/// dives for up to `more_dives` seconds. The patterns of `seed`, a roster of the block, start the
-/// master. `None` when the model does not split (one person), a person's own rules cannot hold,
-/// or no round finished in time.
+/// dives for up to `more_dives` seconds; the first dive may end `first_dive_extra` seconds after
+/// `deadline(..)`. The patterns of `seed`, a roster of the block, start the master. `None` when
+/// the model does not split (one person), a person's own rules cannot hold, or no round finished
+/// in time.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn generate(
     m: &Matrix,
     context: Option<(&Problem, &Block)>,
@@ -993,6 +995,7 @@ pub(crate) fn generate(
     deadline: impl Fn(Instant) -> Instant,
     workers: usize,
     more_dives: f64,
+    first_dive_extra: f64,
 ) -> Result<Option<Generated>, BlockError> {
     let sp = split(m);
     let people = sp.person_cols.len();
@@ -1159,14 +1162,13 @@ pub(crate) fn generate(
     let reached = |cost: f64, bound: f64| cost + m.constant <= bound + 1e-6 * bound.abs().max(1.0);
     // One dive (`variant`), logged; the next starts from the whole master again.
     let dive_once = |variant: u64,
+                     end: Instant,
                      live: &mut LiveMaster,
                      patterns: &mut Vec<Pattern>,
                      add: &mut Add|
      -> Result<Option<(Vec<bool>, f64)>, BlockError> {
         let dive_start = Instant::now();
-        let found = dive_priced(
-            m, &sp, &pricers, live, patterns, add, ip_end, workers, variant,
-        )?;
+        let found = dive_priced(m, &sp, &pricers, live, patterns, add, end, workers, variant)?;
         if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
             eprintln!(
                 "colgen: dive {variant} took {:.2} s, cost {:?}",
@@ -1180,7 +1182,10 @@ pub(crate) fn generate(
         Ok(found)
     };
     let mut dived = if priced_dive {
-        dive_once(0, &mut live, &mut patterns, &mut add)?
+        // The first dive may run `first_dive_extra` seconds past the window: without its roster
+        // the search starts from a far worse one (Curtois 18: 25 059 against 5 228).
+        let end = ip_end + std::time::Duration::from_secs_f64(first_dive_extra.max(0.0));
+        dive_once(0, end, &mut live, &mut patterns, &mut add)?
     } else {
         dive(m, &sp, &patterns, ip_end)?.map(|chosen| (chosen, f64::INFINITY))
     };
@@ -1230,7 +1235,7 @@ pub(crate) fn generate(
             (Instant::now() + std::time::Duration::from_secs_f64(more_dives)).min(ip_end);
         let mut variant = 1;
         while Instant::now() < dives_end && !reached(cheapest, bound) {
-            if let Some(found) = dive_once(variant, &mut live, &mut patterns, &mut add)? {
+            if let Some(found) = dive_once(variant, ip_end, &mut live, &mut patterns, &mut add)? {
                 if found.1 < cheapest {
                     cheapest = found.1;
                     dived = Some(found);
@@ -1247,7 +1252,7 @@ pub(crate) fn generate(
     let everyone_labelled = pricers.len() == people && pricers.iter().all(Option::is_some);
     let total = cheapest + m.constant;
     if let Some(prices) = &last_prices {
-        if everyone_labelled && !reached(cheapest, bound) {
+        if everyone_labelled && !reached(cheapest, bound) && left(ip_end) > 0.0 {
             // Only a roster at least a unit cheaper is worth finding where costs are whole.
             let (below, beyond) = if whole {
                 let below = total.round() - 1.0 - m.constant;
@@ -1334,7 +1339,7 @@ mod tests {
                 .expect("an LP bound")
                 .bound;
             let far = Instant::now() + Duration::from_secs(120);
-            let g = generate(&matrix, None, None, far, |_| far, 2, 0.0)
+            let g = generate(&matrix, None, None, far, |_| far, 2, 0.0, 0.0)
                 .expect("no solver error")
                 .expect("the model splits by person");
             assert!(g.converged, "seed {seed}");
@@ -1353,9 +1358,18 @@ mod tests {
                 assert!(report.penalties.total() >= optimum.objective - 1e-6);
             }
             // Seeded with the optimal roster, the master holds it: its roster is optimal too.
-            let seeded = generate(&matrix, None, Some(&optimum.shifts), far, |_| far, 1, 0.0)
-                .expect("no solver error")
-                .expect("the model splits by person");
+            let seeded = generate(
+                &matrix,
+                None,
+                Some(&optimum.shifts),
+                far,
+                |_| far,
+                1,
+                0.0,
+                0.0,
+            )
+            .expect("no solver error")
+            .expect("the model splits by person");
             let ip = seeded.rosters.into_iter().next().expect("a roster");
             let report = check(&p, &Roster::new(ip));
             assert!(report.violations.is_empty(), "seed {seed}");
@@ -1380,9 +1394,18 @@ mod tests {
             assert!(whole_costs(&matrix), "the benchmark's costs are whole");
             let far = Instant::now() + Duration::from_secs(120);
             let cheapest = |more: f64| {
-                let g = generate(&matrix, Some((&p, &block)), None, far, |_| far, 1, more)
-                    .expect("no solver error")
-                    .expect("the model splits by person");
+                let g = generate(
+                    &matrix,
+                    Some((&p, &block)),
+                    None,
+                    far,
+                    |_| far,
+                    1,
+                    more,
+                    0.0,
+                )
+                .expect("no solver error")
+                .expect("the model splits by person");
                 assert_eq!(g.bound, g.bound.round(), "seed {seed}");
                 assert!(g.bound <= optimum + 1e-6, "seed {seed}");
                 g.rosters

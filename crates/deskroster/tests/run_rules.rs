@@ -180,6 +180,60 @@ fn legal_weeks(p: &Problem, person: usize) -> Vec<Vec<Shift>> {
     out
 }
 
+/// The cheapest roster of `per_person` (each person's legal weeks, see [`legal_weeks`]) by brute
+/// force, priced by the checker; `None` when someone has no legal week.
+fn cheapest(p: &Problem, per_person: &[Vec<Vec<Shift>>]) -> Option<f64> {
+    let rosters: usize = per_person.iter().map(Vec::len).product();
+    let mut best: Option<f64> = None;
+    for n in 0..rosters {
+        let mut all = Vec::new();
+        let mut rest = n;
+        for weeks in per_person {
+            all.extend_from_slice(&weeks[rest % weeks.len()]);
+            rest /= weeks.len();
+        }
+        let report = check(p, &Roster::new(all));
+        assert!(report.violations.is_empty(), "{:?}", report.violations);
+        let total = report.penalties.total();
+        best = Some(best.map_or(total, |b: f64| b.min(total)));
+    }
+    best
+}
+
+/// Solves `p` to proven optimality and compares with `best`, the brute force's cheapest roster:
+/// `Err` says what differs.
+fn solver_matches(p: &Problem, best: Option<f64>) -> Result<(), String> {
+    let options = SolveOptions {
+        gap: 0.0,
+        ..SolveOptions::default()
+    };
+    match (best, solve(p, &options)) {
+        (None, Err(_)) => Ok(()),
+        (None, Ok(s)) => Err(format!(
+            "solved a week with no legal roster: {:?}",
+            s.summary
+        )),
+        (Some(best), Err(e)) => Err(format!("no roster, brute force found {best}: {e}")),
+        (Some(best), Ok(s)) => {
+            let report = check(p, &s.roster);
+            if !report.violations.is_empty() {
+                return Err(format!("{:?}", report.violations));
+            }
+            if !s.summary.proven_optimal {
+                return Err(format!("not proven optimal: {:?}", s.summary));
+            }
+            let total = report.penalties.total();
+            if (total - s.summary.objective).abs() >= 1e-6 {
+                return Err(format!("checker {total} vs solver {}", s.summary.objective));
+            }
+            if (total - best).abs() >= 1e-6 {
+                return Err(format!("solver {total} vs brute force {best}"));
+            }
+            Ok(())
+        }
+    }
+}
+
 fn config() -> Config {
     Config {
         cases: std::env::var("PROPTEST_CASES")
@@ -206,32 +260,9 @@ proptest! {
         let rosters: usize = per_person.iter().map(Vec::len).product();
         prop_assume!(rosters <= MAX_ROSTERS);
         // The cheapest legal roster by brute force, priced by the checker.
-        let mut best: Option<f64> = None;
-        for n in 0..rosters {
-            let mut all = Vec::new();
-            let mut rest = n;
-            for weeks in &per_person {
-                all.extend_from_slice(&weeks[rest % weeks.len()]);
-                rest /= weeks.len();
-            }
-            let report = check(&p, &Roster::new(all));
-            prop_assert!(report.violations.is_empty());
-            let total = report.penalties.total();
-            best = Some(best.map_or(total, |b: f64| b.min(total)));
-        }
-        let options = SolveOptions { gap: 0.0, ..SolveOptions::default() };
-        match (best, solve(&p, &options)) {
-            (None, Err(_)) => {}
-            (None, Ok(s)) => prop_assert!(false, "solved a week with no legal roster: {:?}", s.summary),
-            (Some(best), Err(e)) => prop_assert!(false, "no roster, brute force found {best}: {e}"),
-            (Some(best), Ok(s)) => {
-                let report = check(&p, &s.roster);
-                prop_assert!(report.violations.is_empty(), "{:?}", report.violations);
-                prop_assert!(s.summary.proven_optimal);
-                let total = report.penalties.total();
-                prop_assert!((total - s.summary.objective).abs() < 1e-6, "checker {} vs solver {}", total, s.summary.objective);
-                prop_assert!((total - best).abs() < 1e-6, "solver {} vs brute force {}", total, best);
-            }
+        let best = cheapest(&p, &per_person);
+        if let Err(e) = solver_matches(&p, best) {
+            prop_assert!(false, "{}", e);
         }
     }
 }
@@ -307,27 +338,10 @@ fn nested_forbidden_successions_keep_the_optimum() {
         }
         let p = parse(&t, "nested").expect("a well-formed week");
         let weeks: Vec<Vec<Vec<Shift>>> = (0..2).map(|i| legal_weeks(&p, i)).collect();
-        let mut best = f64::INFINITY;
-        for a in &weeks[0] {
-            for b in &weeks[1] {
-                let report = check(&p, &Roster::new([a.clone(), b.clone()].concat()));
-                assert!(report.violations.is_empty());
-                best = best.min(report.penalties.total());
-            }
+        let best = cheapest(&p, &weeks);
+        assert!(best.is_some(), "a legal roster exists");
+        if let Err(e) = solver_matches(&p, best) {
+            panic!("cover {cover:?}: {e}");
         }
-        let options = SolveOptions {
-            gap: 0.0,
-            ..SolveOptions::default()
-        };
-        let s = solve(&p, &options).expect("a roster");
-        let report = check(&p, &s.roster);
-        assert!(report.violations.is_empty(), "{:?}", report.violations);
-        assert!(s.summary.proven_optimal);
-        let total = report.penalties.total();
-        assert!((total - s.summary.objective).abs() < 1e-6);
-        assert!(
-            (total - best).abs() < 1e-6,
-            "solver {total} vs brute force {best}"
-        );
     }
 }

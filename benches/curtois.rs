@@ -158,6 +158,15 @@ fn main() {
                 }
                 let report = check(&problem, &sol.roster);
                 let ours = report.penalties.total();
+                // The breakdown on stderr, so the table on stdout stays a table.
+                let parts: Vec<String> = report
+                    .penalties
+                    .items()
+                    .iter()
+                    .filter(|(_, v)| *v != 0.0)
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect();
+                eprintln!("instance {n}: {}", parts.join(", "));
                 let mut note = String::new();
                 if !report.violations.is_empty() {
                     failed = true;

@@ -490,8 +490,9 @@ mod tests {
     }
 
     #[test]
-    fn a_long_block_is_searched_in_rectangles() {
-        // Nine weeks: longer than LONG_BLOCK_DAYS, so rectangles are among the parts.
+    fn the_search_of_a_long_block_improves_and_breaks_no_rule() {
+        // Nine weeks: longer than LONG_BLOCK_DAYS, so rectangles and whole-block parts take turns
+        // (the shape of a rectangle is checked in `neighbourhoods_free_the_requested_part`).
         let p = generate(&SynthSpec {
             people: 6,
             desks: 1,

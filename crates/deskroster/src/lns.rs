@@ -252,18 +252,10 @@ fn freeze(problem: &Problem, block: &Block, part: Part, rng: &mut Rng) -> HashSe
     let people = problem.people.len();
     let mut frozen = HashSet::new();
     match part {
+        // The rectangle of twice the people over half the days.
         Part::Mixed(n) => {
-            let free_people = pick(people, (2 * n).min(people), rng);
-            let len = block.days.len();
-            let half = len.div_ceil(2);
-            let first = rng.below((len - half + 1) as u64) as usize;
-            for (p, &free) in free_people.iter().enumerate() {
-                for (i, &d) in block.days.iter().enumerate() {
-                    if !free || i < first || i >= first + half {
-                        frozen.insert((p, d));
-                    }
-                }
-            }
+            let half = block.days.len().div_ceil(2);
+            return freeze(problem, block, Part::Rect(2 * n, half), rng);
         }
         Part::Rect(n, len) => {
             let free = pick(people, n.min(people), rng);
@@ -336,6 +328,27 @@ mod tests {
         (report.penalties.total(), report.violations.len())
     }
 
+    /// The search from an empty roster for 3 s (parts of at most 1 s): the empty roster's cost
+    /// and the search's result. An empty roster must break no hard rule of `p`.
+    fn search_from_empty(p: &Problem, block: &Block) -> (f64, BlockOutcome) {
+        // Every hole is a penalty, not a broken rule.
+        let (empty, broken) = cost(p, &[]);
+        assert_eq!(broken, 0);
+        let start = BlockOutcome {
+            shifts: Vec::new(),
+            objective: empty,
+            bound: 0.0,
+            proven: false,
+            columns: 0,
+            rows: 0,
+        };
+        let stop = Stop::Deadline {
+            at: Instant::now() + Duration::from_secs(3),
+            part: 1.0,
+        };
+        (empty, improve(p, block, &settings(), start, stop))
+    }
+
     #[test]
     fn the_search_improves_an_empty_roster_and_never_understates_its_cost() {
         let p = generate(&SynthSpec {
@@ -349,23 +362,7 @@ mod tests {
             days: (0..7).collect(),
             ..Block::default()
         };
-        // An empty roster breaks no hard rule here; every hole is a penalty.
-        let (empty, broken) = cost(&p, &[]);
-        assert_eq!(broken, 0);
-        let start = BlockOutcome {
-            shifts: Vec::new(),
-            objective: empty,
-            bound: 0.0,
-            proven: false,
-            columns: 0,
-            rows: 0,
-        };
-        let deadline = Instant::now() + Duration::from_secs(3);
-        let stop = Stop::Deadline {
-            at: deadline,
-            part: 1.0,
-        };
-        let out = improve(&p, &block, &settings(), start, stop);
+        let (empty, out) = search_from_empty(&p, &block);
         let (checked, broken) = cost(&p, &out.shifts);
         assert_eq!(broken, 0, "the search broke a hard rule");
         assert!(out.objective < empty - 1.0, "no improvement on {empty}");
@@ -506,21 +503,7 @@ mod tests {
             days: (0..days).collect(),
             ..Block::default()
         };
-        let (empty, broken) = cost(&p, &[]);
-        assert_eq!(broken, 0);
-        let start = BlockOutcome {
-            shifts: Vec::new(),
-            objective: empty,
-            bound: 0.0,
-            proven: false,
-            columns: 0,
-            rows: 0,
-        };
-        let stop = Stop::Deadline {
-            at: Instant::now() + Duration::from_secs(3),
-            part: 1.0,
-        };
-        let out = improve(&p, &block, &settings(), start, stop);
+        let (empty, out) = search_from_empty(&p, &block);
         let (checked, broken) = cost(&p, &out.shifts);
         assert_eq!(broken, 0, "the search broke a hard rule");
         assert!(out.objective < empty - 1.0, "no improvement on {empty}");

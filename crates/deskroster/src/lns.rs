@@ -16,7 +16,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::time::Instant;
 
-use crate::formulate::{formulate, Block, BlockError, BlockOutcome, BlockSettings};
+use crate::formulate::{evaluate, formulate, Block, BlockError, BlockOutcome, BlockSettings};
 use crate::model::{Problem, Shift};
 use crate::synth::Rng;
 
@@ -171,6 +171,29 @@ pub(crate) fn improve(
             ..block.clone()
         };
         let limit = deadline.map(|_| left.min(part_limit));
+        let t0 = Instant::now();
+        // The part's model leaves out the people it keeps whole but for their shifts in the
+        // coverage rows (`Block::frozen`): its objective is the roster's cost less theirs, a
+        // constant. The incumbent's value in it turns the part's objective into a roster's cost.
+        let kept_whole =
+            (0..people).any(|p| block.days.iter().all(|&d| sub.frozen.contains(&(p, d))));
+        let offset = if kept_whole {
+            let incumbent: Vec<Shift> = block
+                .pinned
+                .iter()
+                .chain(&best.shifts)
+                .copied()
+                .collect::<BTreeSet<Shift>>()
+                .into_iter()
+                .collect();
+            match evaluate(problem, &sub, settings, &incumbent) {
+                Ok(value) => best.objective - value,
+                // The incumbent is a roster of every part; a solver failure ends the search.
+                Err(_) => break,
+            }
+        } else {
+            0.0
+        };
         let st = BlockSettings {
             time_limit: limit,
             gap: 0.0,
@@ -178,13 +201,17 @@ pub(crate) fn improve(
             export: None,
             warm_start: false,
             // Only a cheaper roster is of use: HiGHS prunes the rest from the start.
-            cutoff: Some(best.objective - 1e-6 * best.objective.abs().max(1.0)),
+            cutoff: Some(best.objective - offset - 1e-6 * best.objective.abs().max(1.0)),
             ..settings.clone()
         };
-        let t0 = Instant::now();
         let formulated = formulate(problem, &sub);
         let built = t0.elapsed().as_secs_f64();
-        let result = formulated.and_then(|f| f.solve(&st));
+        let result = formulated
+            .and_then(|f| f.solve(&st))
+            .map(|out| BlockOutcome {
+                objective: out.objective + offset,
+                ..out
+            });
         let took = t0.elapsed().as_secs_f64();
         let quick = limit.is_some_and(|l| took < l * 0.25);
         if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
@@ -439,6 +466,44 @@ mod tests {
         assert_eq!(broken, 0);
         assert!((checked - out.objective).abs() < 1e-6);
         assert!(out.bound <= out.objective + 1e-9);
+    }
+
+    #[test]
+    fn a_part_prices_rosters_up_to_the_constant_cost_of_the_people_it_keeps_whole() {
+        let p = generate(&SynthSpec {
+            people: 8,
+            desks: 1,
+            weeks: 1,
+            seed: 3,
+            term_budgets: false,
+        });
+        let block = Block {
+            days: (0..7).collect(),
+            ..Block::default()
+        };
+        let best = solve_block(&p, &block, &settings()).expect("solves");
+        // People 0-4 kept whole; 5-7 free. The other roster leaves the free people off.
+        let kept = |s: &Shift| s.person < 5;
+        let other: Vec<Shift> = best.shifts.iter().copied().filter(kept).collect();
+        assert!(other.len() < best.shifts.len(), "the free people work");
+        let part = |days_kept: usize| Block {
+            frozen: (0..5)
+                .flat_map(|q| (0..days_kept).map(move |d| (q, d)))
+                .collect(),
+            ..block.clone()
+        };
+        let (whole, nearly) = (part(7), part(6));
+        let value = |b: &Block, shifts: &[Shift]| evaluate(&p, b, &settings(), shifts).unwrap();
+        let constant = value(&block, &best.shifts) - value(&whole, &best.shifts);
+        let other_constant = value(&block, &other) - value(&whole, &other);
+        assert!(
+            (constant - other_constant).abs() < 1e-6,
+            "{constant} against {other_constant}"
+        );
+        // Their own costs are that constant (some, in this term).
+        assert!(constant > 1.0, "{constant}");
+        // Kept on every day but one, they are in the model with all their rules.
+        assert!((value(&block, &other) - value(&nearly, &other)).abs() < 1e-6);
     }
 
     #[test]

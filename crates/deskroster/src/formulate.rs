@@ -618,6 +618,9 @@ impl<'a> Builder<'a> {
         let all_cols = self.cols.clone();
         let all_x = self.x.clone();
         let block = self.block;
+        let in_block: HashSet<usize> = block.days.iter().copied().collect();
+        let ctx_days: HashSet<(usize, usize)> =
+            block.context.iter().map(|s| (s.person, s.day)).collect();
         for p in (0..pb.people.len()).filter(|&p| !kept_whole[p]) {
             let person = &pb.people[p];
             let ctx_minutes = |pred: &dyn Fn(usize) -> bool| -> u32 {
@@ -733,49 +736,83 @@ impl<'a> Builder<'a> {
             let days = &self.block.days;
             let last_day = pb.days.len().saturating_sub(1);
             let yv = |d: usize| day_worked.get(&(p, d)).cloned().unwrap_or_default();
+            // Whether the person works day `d`: a column sum on the block's days, a constant
+            // elsewhere (worked when the fixed context has a shift of theirs that day).
+            let worked_on = |d: usize| -> (Option<Expression>, f64) {
+                if in_block.contains(&d) {
+                    (day_worked.get(&(p, d)).cloned(), 0.0)
+                } else {
+                    (None, f64::from(u8::from(ctx_days.contains(&(p, d)))))
+                }
+            };
+            // A run-rule row `Σ coef · works(d) ≤ rhs` over days in and around the block. The
+            // context's days are constants: a run that goes on outside the block (a repair's
+            // window, a search part) counts whole. A row without a column of the block is left
+            // out, and one the context alone already breaks (a roster edited by hand, a sick
+            // day inside a minimum run) asks only that the block not make it worse.
+            let mut run_row = |terms: &[(f64, usize)], rhs: f64| {
+                let mut e = Expression::default();
+                let (mut any, mut least) = (false, 0.0);
+                for &(coef, d) in terms {
+                    let (var, constant) = worked_on(d);
+                    least += coef * constant;
+                    if let Some(v) = var {
+                        any = true;
+                        least += coef.min(0.0);
+                        e.add_mul(coef, v);
+                    }
+                }
+                if any {
+                    let constant: f64 = terms.iter().map(|&(c, d)| c * worked_on(d).1).sum();
+                    self.rows.push(e.leq(rhs.max(least) - constant));
+                }
+            };
+            // The days whose rows may involve the block: the block's span, widened by `by`.
+            let around = |by: usize| {
+                let first = days.first().copied().unwrap_or(0).saturating_sub(by);
+                let last = days.last().copied().map_or(0, |d| (d + by).min(last_day));
+                first..=last
+            };
             // `max_consecutive_days`, strengthened by the other run rules: at most
-            // `window_max[L]` worked days in any L consecutive days (see `window_limits`).
+            // `window_max[L]` worked days in any L consecutive days of the horizon (see
+            // `window_limits`).
             if let Some(k) = c.max_consecutive_days {
                 let limits = window_limits(
                     k,
                     c.min_consecutive_days.unwrap_or(1),
                     c.min_consecutive_days_off.unwrap_or(1),
-                    days.len(),
+                    pb.days.len(),
                 );
                 for (len, most) in limits {
-                    for (wi, _) in days.iter().enumerate() {
-                        let Some(win) = days.get(wi..wi + len) else {
+                    for first in around(len - 1) {
+                        if first + len - 1 > last_day {
                             break;
-                        };
-                        if win.last().copied() == Some(win[0] + len - 1) {
-                            let mut e = Expression::default();
-                            for &d in win {
-                                e += yv(d);
-                            }
-                            self.rows.push(e.leq(most as f64));
                         }
+                        let terms: Vec<(f64, usize)> =
+                            (first..first + len).map(|d| (1.0, d)).collect();
+                        run_row(&terms, most as f64);
                     }
                 }
             }
             if let Some(k) = c.min_consecutive_days {
-                for &d in days.iter().filter(|&&d| d >= 1) {
+                for d in around(k as usize).filter(|&d| d >= 1) {
                     for j in 1..k as usize {
                         if d + j > last_day {
                             break;
                         }
                         // A block of work starting on d lasts at least k days.
-                        self.rows.push((yv(d) - yv(d - 1) - yv(d + j)).leq(0.0));
+                        run_row(&[(1.0, d), (-1.0, d - 1), (-1.0, d + j)], 0.0);
                     }
                 }
             }
             if let Some(k) = c.min_consecutive_days_off {
-                for &d in days.iter().filter(|&&d| d >= 1) {
+                for d in around(k as usize).filter(|&d| d >= 1) {
                     for j in 1..k as usize {
                         if d + j > last_day {
                             break;
                         }
                         // A block of days off starting on d lasts at least k days.
-                        self.rows.push((yv(d - 1) - yv(d) + yv(d + j)).leq(1.0));
+                        run_row(&[(1.0, d - 1), (-1.0, d), (1.0, d + j)], 1.0);
                     }
                 }
             }

@@ -345,3 +345,70 @@ fn nested_forbidden_successions_keep_the_optimum() {
         }
     }
 }
+
+/// A week of one early shift with cover 1 a day: P0 under the run rules `p0_runs` (most days on,
+/// fewest days on, fewest days off), P1 under none; P1 is away on `p1_away`.
+fn sick_week(p0_runs: &str, p1_away: &str) -> Problem {
+    let text = format!(
+        "SECTION_HORIZON\n{DAYS}\n\nSECTION_SHIFTS\nE,480,\n\nSECTION_STAFF\n\
+         P0,E=7,3360,0,{p0_runs},7\nP1,E=7,3360,0,7,1,1,7\n\n\
+         SECTION_DAYS_OFF\nP0,\nP1,{p1_away}\n\n\
+         SECTION_COVER\n{}",
+        (0..DAYS)
+            .map(|d| format!("{d},E,1,100,1\n"))
+            .collect::<String>()
+    );
+    parse(&text, "sick week").expect("parses")
+}
+
+/// A sick call re-solves only the absent person's days, the rest of the roster fixed around
+/// them: the run rules must count the fixed days too, or the repair builds a run the rules
+/// forbid across the edge of the days it re-solves (or refuses to go on with one they allow).
+#[test]
+fn a_repair_keeps_the_run_rules_across_the_days_it_re_solves() {
+    use deskroster::repair::{repair, RepairOptions};
+    let e = |p: &Problem, person: usize, days: &[usize]| -> Vec<Shift> {
+        let week: Vec<Option<usize>> = (0..DAYS).map(|d| days.contains(&d).then_some(0)).collect();
+        shifts(p, person, &week)
+    };
+    let p = sick_week("7,1,1", "");
+    // P0 on days 0-2 and 5-6, P1 on 3-4.
+    let mut current = e(&p, 0, &[0, 1, 2, 5, 6]);
+    current.extend(e(&p, 1, &[3, 4]));
+    let current = Roster::new(current);
+    // Changes cheap next to a hole (100), so the repair fills what it may.
+    let options = RepairOptions {
+        per_person: 1.0,
+        per_hour: 0.0,
+        ..RepairOptions::default()
+    };
+    // P1 sick on day 3, P0 at most 3 days in a row: P0 there would work 0-3.
+    // P1 sick on day 4, P0 at least 2 days off in a row: P0 there would rest on day 3 alone.
+    for (runs, day) in [("3,1,1", 3), ("7,1,2", 4)] {
+        let p = sick_week(runs, &day.to_string());
+        let rep = repair(&p, &current, &options).expect("repairs");
+        let report = check(&p, &rep.roster);
+        assert!(
+            report.violations.is_empty(),
+            "P1 sick on day {day}: the repair broke a rule: {:?}",
+            report.violations
+        );
+        assert!(
+            rep.roster.shifts.iter().all(|s| s.day != day),
+            "P1 sick on day {day}: {:?}",
+            rep.roster.shifts
+        );
+    }
+    // P0 at least 2 days on in a row: day 3 extends P0's run of days 0-2, so P0 takes it.
+    let p = sick_week("7,2,1", "3");
+    let rep = repair(&p, &current, &options).expect("repairs");
+    assert!(check(&p, &rep.roster).violations.is_empty());
+    assert!(
+        rep.roster
+            .shifts
+            .iter()
+            .any(|s| s.person == 0 && s.day == 3),
+        "{:?}",
+        rep.roster.shifts
+    );
+}

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use clap::Args;
-use deskroster::check::check as check_roster;
+use deskroster::capacity;
+use deskroster::check::{check as check_roster, fmt_duration};
 use deskroster::input::{self, Absence, InputError, Term};
 use deskroster::model::{Problem, Roster};
 use deskroster::output::{self, OutputFile};
@@ -280,6 +281,19 @@ pub fn check(a: CheckArgs, quiet: bool) -> Outcome {
                 term.absences.len()
             ),
         );
+        for w in capacity::weekly(p).iter().filter(|w| w.unavoidable() > 0) {
+            say(
+                quiet,
+                format!(
+                    "note: week of {}: the coverage targets ask for {}, the people can work at \
+                     most {} (at least {} below target whatever the roster)",
+                    p.days[w.first_day],
+                    fmt_duration(w.target),
+                    fmt_duration(w.most),
+                    fmt_duration(w.unavoidable())
+                ),
+            );
+        }
         return Ok(Exit::Ok);
     };
     let roster = read_roster_file(p, &path)?;

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod builder;
+pub mod capacity;
 pub mod check;
 mod colgen;
 mod columns;

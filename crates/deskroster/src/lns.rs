@@ -632,9 +632,9 @@ mod tests {
     #[test]
     fn parts_of_a_long_block_keep_the_run_rules_across_their_days() {
         // Nine weeks in the Curtois & Qu format: runs of 2-4 working days, at least 2 days off,
-        // at most 5 weekends, a late shift never followed by an early one; two of each shift a day
-        // keep everyone near their limits. A rectangle of a long
-        // block is solved as a block of its own days, the rest of the roster its context.
+        // at most 5 weekends, a late shift never followed by an early one; two of each shift a
+        // day keep everyone near their limits. A rectangle of a long block is solved as a block
+        // of its own days, the rest of the roster its context.
         let days = 63;
         let mut text = format!(
             "SECTION_HORIZON\n{days}\n\nSECTION_SHIFTS\nE,480,\nL,480,E\n\nSECTION_STAFF\n"

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::capacity::{weekly, WeekCapacity};
 use crate::check::{fmt_duration, Report, Shortfall, ShortfallKind};
 use crate::explain::{explain, smallest_relaxation, Gap};
 use crate::model::{Problem, Roster, SolveSummary, Who};
@@ -339,6 +340,35 @@ pub fn report_md(
         }
         let _ = writeln!(out);
     }
+    let short: Vec<WeekCapacity> = weekly(problem)
+        .into_iter()
+        .filter(|w| w.unavoidable() > 0)
+        .collect();
+    if !short.is_empty() {
+        let _ = writeln!(
+            out,
+            "Targets beyond what the people can work: in {} week(s) the coverage targets ask for \
+             more person-hours than everyone's availability and caps allow, so at least this much \
+             stays below target whatever the roster (and the solver must work everyone to their \
+             caps, which makes such weeks slow to prove):\n",
+            short.len()
+        );
+        let _ = writeln!(
+            out,
+            "| week of | target | the most people can work | below target at least |\n|---|---:|---:|---:|"
+        );
+        for w in &short {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                problem.days[w.first_day],
+                fmt_duration(w.target),
+                fmt_duration(w.most),
+                fmt_duration(w.unavoidable())
+            );
+        }
+        let _ = writeln!(out);
+    }
     let _ = writeln!(out, "## Penalties\n\n| rule | penalty |\n|---|---:|");
     for (name, v) in report.penalties.items() {
         let _ = writeln!(out, "| {name} | {v:.2} |");
@@ -383,5 +413,36 @@ mod tests {
             "{proven}"
         );
         assert!(!proven.contains("may be fillable"));
+    }
+
+    #[test]
+    fn the_report_names_the_weeks_whose_targets_no_roster_can_meet() {
+        use crate::builder::{ProblemBuilder, Weekdays};
+        // Two people wanted 09:00-17:00 on weekdays (80 h); Ana may work 30 h.
+        let problem = |max_week: u32| {
+            ProblemBuilder::new("2027-01-04".parse().unwrap(), 7)
+                .desk("Desk", |d| {
+                    d.open(Weekdays::mon_fri(), "09:00-17:00")
+                        .cover("09:00-17:00", 1, 2, 2)
+                })
+                .group("staff")
+                .person("Ana", "staff", |p| {
+                    p.available(Weekdays::all(), "08:00-22:00")
+                        .max_week_hours(max_week)
+                })
+                .person("Ben", "staff", |p| {
+                    p.available(Weekdays::all(), "09:00-17:00")
+                })
+                .build()
+                .unwrap()
+        };
+        let roster = Roster::new(Vec::new());
+        let short = problem(30);
+        let text = report_md(&short, &roster, None, &check(&short, &roster));
+        assert!(text.contains("| 2027-01-04 | 80h | 70h | 10h |"), "{text}");
+        // With 40 h for Ana, the people can work every target hour.
+        let enough = problem(40);
+        let text = report_md(&enough, &roster, None, &check(&enough, &roster));
+        assert!(!text.contains("Targets beyond"), "{text}");
     }
 }

@@ -409,9 +409,17 @@ mod tests {
         (report.penalties.total(), report.violations.len())
     }
 
-    /// The search from an empty roster for 3 s (parts of at most 1 s): the empty roster's cost
-    /// and the search's result. An empty roster must break no hard rule of `p`.
-    fn search_from_empty(p: &Problem, block: &Block) -> (f64, BlockOutcome) {
+    /// The search of the block of `p`'s first `days` days from an empty roster, for 3 s (parts
+    /// of at most 1 s). An empty roster must break no hard rule of `p`; the search's roster
+    /// must break none either, cost less, and never cost more than the search says: the cost
+    /// HiGHS gave a part stopped by its time limit may overstate its roster's (its auxiliary
+    /// columns not yet at their cheapest: 13 664 against the checker's 13 662 once, on a loaded
+    /// machine), never understate it; the caller re-evaluates it exactly.
+    fn search_from_empty(p: &Problem, days: usize) -> (Block, BlockOutcome) {
+        let block = Block {
+            days: (0..days).collect(),
+            ..Block::default()
+        };
         // Every hole is a penalty, not a broken rule.
         let (empty, broken) = cost(p, &[]);
         assert_eq!(broken, 0);
@@ -427,7 +435,16 @@ mod tests {
             at: Instant::now() + Duration::from_secs(3),
             part: 1.0,
         };
-        (empty, improve(p, block, &settings(), start, stop))
+        let out = improve(p, &block, &settings(), start, stop);
+        let (checked, broken) = cost(p, &out.shifts);
+        assert_eq!(broken, 0, "the search broke a hard rule");
+        assert!(out.objective < empty - 1.0, "no improvement on {empty}");
+        assert!(
+            checked <= out.objective + 1e-6,
+            "search says {}, checker {checked}",
+            out.objective
+        );
+        (block, out)
     }
 
     #[test]
@@ -439,22 +456,7 @@ mod tests {
             seed: 3,
             term_budgets: false,
         });
-        let block = Block {
-            days: (0..7).collect(),
-            ..Block::default()
-        };
-        let (empty, out) = search_from_empty(&p, &block);
-        let (checked, broken) = cost(&p, &out.shifts);
-        assert_eq!(broken, 0, "the search broke a hard rule");
-        assert!(out.objective < empty - 1.0, "no improvement on {empty}");
-        // The cost HiGHS gave a part stopped by its time limit may overstate its roster's (its
-        // auxiliary columns not yet at their cheapest: 13 664 against the checker's 13 662 once,
-        // on a loaded machine), never understate it; the caller re-evaluates it exactly.
-        assert!(
-            checked <= out.objective + 1e-6,
-            "search says {}, checker {checked}",
-            out.objective
-        );
+        let (block, out) = search_from_empty(&p, 7);
         // Never better than the optimum.
         let best = solve_block(&p, &block, &settings()).expect("solves");
         assert!(out.objective >= best.objective - 1e-6);
@@ -618,15 +620,7 @@ mod tests {
         });
         let days = 63;
         assert!(days > LONG_BLOCK_DAYS);
-        let block = Block {
-            days: (0..days).collect(),
-            ..Block::default()
-        };
-        let (empty, out) = search_from_empty(&p, &block);
-        let (checked, broken) = cost(&p, &out.shifts);
-        assert_eq!(broken, 0, "the search broke a hard rule");
-        assert!(out.objective < empty - 1.0, "no improvement on {empty}");
-        assert!(checked <= out.objective + 1e-6);
+        search_from_empty(&p, days);
     }
 
     #[test]
@@ -647,19 +641,6 @@ mod tests {
             text += &format!("{d},E,2,100,1\n{d},L,2,100,1\n");
         }
         let p = crate::curtois::parse(&text, "nine weeks").expect("parses");
-        let block = Block {
-            days: (0..days).collect(),
-            ..Block::default()
-        };
-        let (empty, out) = search_from_empty(&p, &block);
-        let (checked, broken) = cost(&p, &out.shifts);
-        assert_eq!(broken, 0, "the search broke a hard rule");
-        assert!(out.objective < empty - 1.0, "no improvement on {empty}");
-        // Never understated (a part stopped by its limit may overstate, see above).
-        assert!(
-            checked <= out.objective + 1e-6,
-            "search says {}, checker {checked}",
-            out.objective
-        );
+        search_from_empty(&p, days);
     }
 }

@@ -58,6 +58,17 @@ pub(crate) struct Block {
     pub frozen: HashSet<(usize, usize)>,
 }
 
+impl Block {
+    /// Per person, whether they are frozen on every day of the block (see `frozen`).
+    pub(crate) fn kept_whole(&self, people: usize) -> Vec<bool> {
+        (0..people)
+            .map(|p| {
+                !self.frozen.is_empty() && self.days.iter().all(|&d| self.frozen.contains(&(p, d)))
+            })
+            .collect()
+    }
+}
+
 /// Solver settings for one block.
 #[derive(Clone, Debug)]
 pub(crate) struct BlockSettings {
@@ -376,16 +387,7 @@ impl<'a> Builder<'a> {
         // in the coverage rows as fixed columns, but their own rules and costs are left out, a
         // constant every roster of the part shares (see `Block::frozen`). On Curtois 22 a part
         // freeing 4 of 50 people had 155 000 rows, nearly all of them the kept people's.
-        let kept_whole: Vec<bool> = (0..pb.people.len())
-            .map(|p| {
-                !self.block.frozen.is_empty()
-                    && self
-                        .block
-                        .days
-                        .iter()
-                        .all(|&d| self.block.frozen.contains(&(p, d)))
-            })
-            .collect();
+        let kept_whole = self.block.kept_whole(pb.people.len());
         by_person_day.retain(|&(p, _), _| !kept_whole[p]);
 
         // Which people need a "works that day" indicator.
@@ -752,10 +754,11 @@ impl<'a> Builder<'a> {
             // day inside a minimum run) asks only that the block not make it worse.
             let mut run_row = |terms: &[(f64, usize)], rhs: f64| {
                 let mut e = Expression::default();
-                let (mut any, mut least) = (false, 0.0);
+                // The fixed days' part, and the least the whole left side can be.
+                let (mut any, mut fixed, mut least) = (false, 0.0, 0.0);
                 for &(coef, d) in terms {
                     let (var, constant) = worked_on(d);
-                    least += coef * constant;
+                    fixed += coef * constant;
                     if let Some(v) = var {
                         any = true;
                         least += coef.min(0.0);
@@ -763,8 +766,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 if any {
-                    let constant: f64 = terms.iter().map(|&(c, d)| c * worked_on(d).1).sum();
-                    self.rows.push(e.leq(rhs.max(least) - constant));
+                    self.rows.push(e.leq(rhs.max(fixed + least) - fixed));
                 }
             };
             // The days whose rows may involve the block: the block's span, widened by `by`.

@@ -160,8 +160,7 @@ pub(crate) fn improve(
         // keeps whole but for their shifts in the coverage rows (`Block::frozen`): its
         // objective is then the roster's cost less theirs, a constant. The incumbent's value in
         // it turns the part's objective into a roster's cost.
-        let kept_whole =
-            (0..people).any(|p| sub.days.iter().all(|&d| sub.frozen.contains(&(p, d))));
+        let kept_whole = sub.kept_whole(people).contains(&true);
         let offset = if kept_whole || sub.days.len() < days {
             let incumbent: Vec<Shift> = in_days(&sub.days, block.pinned.iter().chain(&best.shifts));
             match evaluate(problem, &sub, settings, &incumbent) {

@@ -115,6 +115,8 @@ struct PersonSpec {
     min_week: u32,
     /// An avoid window: day, from hour, hours, weight.
     avoid: Option<(usize, u32, u32, u32)>,
+    /// Run rules: most days in a row, fewest days in a row, fewest days off in a row.
+    runs: Option<(u32, u32, u32)>,
 }
 
 #[derive(Clone, Debug)]
@@ -151,17 +153,21 @@ fn person_spec(days: usize) -> impl Strategy<Value = PersonSpec> {
         prop::option::of(6u32..=14),
         prop_oneof![Just(0u32), 2u32..=6],
         prop::option::of((0usize..4, 8u32..=16, 1u32..=4, 1u32..=5)),
+        prop::option::weighted(0.3, (1u32..=3, 1u32..=2, 1u32..=2)),
     )
         .prop_map(
-            |(staff, keyholder, windows, desks, max_day, max_week, min_week, avoid)| PersonSpec {
-                staff,
-                keyholder,
-                windows,
-                desks,
-                max_day,
-                max_week,
-                min_week,
-                avoid,
+            |(staff, keyholder, windows, desks, max_day, max_week, min_week, avoid, runs)| {
+                PersonSpec {
+                    staff,
+                    keyholder,
+                    windows,
+                    desks,
+                    max_day,
+                    max_week,
+                    min_week,
+                    avoid,
+                    runs,
+                }
             },
         )
 }
@@ -252,6 +258,12 @@ fn build(spec: &Spec) -> Problem {
             }
             if ps.min_week > 0 {
                 pb = pb.min_week_hours(ps.min_week);
+            }
+            if let Some((most, fewest, off)) = ps.runs {
+                pb = pb
+                    .max_consecutive_days(most)
+                    .min_consecutive_days(fewest.min(most))
+                    .min_consecutive_days_off(off);
             }
             if let Some((day, from, hours, weight)) = ps.avoid {
                 if let Some(date) = dates.get(day) {

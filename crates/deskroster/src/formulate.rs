@@ -623,6 +623,10 @@ impl<'a> Builder<'a> {
         let in_block: HashSet<usize> = block.days.iter().copied().collect();
         let ctx_days: HashSet<(usize, usize)> =
             block.context.iter().map(|s| (s.person, s.day)).collect();
+        // Days of the block a person works for sure: a pinned shift (one already started, in a
+        // repair) keeps them on.
+        let pinned_days: HashSet<(usize, usize)> =
+            block.pinned.iter().map(|s| (s.person, s.day)).collect();
         for p in (0..pb.people.len()).filter(|&p| !kept_whole[p]) {
             let person = &pb.people[p];
             let ctx_minutes = |pred: &dyn Fn(usize) -> bool| -> u32 {
@@ -750,8 +754,9 @@ impl<'a> Builder<'a> {
             // A run-rule row `Σ coef · works(d) ≤ rhs` over days in and around the block. The
             // context's days are constants: a run that goes on outside the block (a repair's
             // window, a search part) counts whole. A row without a column of the block is left
-            // out, and one the context alone already breaks (a roster edited by hand, a sick
-            // day inside a minimum run) asks only that the block not make it worse.
+            // out, and one the fixed days alone already break (a roster edited by hand, a sick
+            // day inside a minimum run, with the day before already worked) asks only that the
+            // block not make it worse. Fixed are the context's days and the block's pinned ones.
             let mut run_row = |terms: &[(f64, usize)], rhs: f64| {
                 let mut e = Expression::default();
                 // The fixed days' part, and the least the whole left side can be.
@@ -761,7 +766,9 @@ impl<'a> Builder<'a> {
                     fixed += coef * constant;
                     if let Some(v) = var {
                         any = true;
-                        least += coef.min(0.0);
+                        // A pinned day is worked; another may be either.
+                        let on = pinned_days.contains(&(p, d));
+                        least += if on { coef } else { coef.min(0.0) };
                         e.add_mul(coef, v);
                     }
                 }

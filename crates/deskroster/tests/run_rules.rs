@@ -412,3 +412,72 @@ fn a_repair_keeps_the_run_rules_across_the_days_it_re_solves() {
         rep.roster.shifts
     );
 }
+
+/// P0 must work at least 2 days in a row and works Friday and Saturday, the last two days; on
+/// Friday evening (its shift worked) P0 calls in sick for Saturday, which nobody else can
+/// cover. The hole makes the repair widen to the rest of the week, Friday included with its
+/// worked shift pinned: Friday alone is then a run too short, which no repair can mend. The
+/// repair must go on and break nothing else, not give up on a rule the worked day already
+/// breaks (it did: "no roster satisfies the hard rules of the week").
+#[test]
+fn a_sick_day_inside_a_minimum_run_that_has_started_is_still_repaired() {
+    use chrono::NaiveDate;
+    use deskroster::builder::{ProblemBuilder, Weekdays};
+    use deskroster::model::TimeRange;
+    use deskroster::repair::{repair, RepairOptions};
+    let wed = NaiveDate::from_ymd_opt(2027, 1, 6).expect("a date");
+    let day = |i: u64| wed + chrono::Days::new(i);
+    let hours = |from: u32, to: u32| TimeRange::new(from * 60, to * 60).expect("a range");
+    let p = ProblemBuilder::new(wed, 4)
+        .group("staff")
+        .desk("Desk", |d| {
+            d.open(Weekdays::all(), hours(8, 12))
+                .cover(hours(8, 12), 1, 1, 1)
+        })
+        .person("P0", "staff", |b| {
+            b.min_consecutive_days(2)
+                .available(day(2), hours(8, 12))
+                .available(day(3), hours(8, 12))
+        })
+        .person("P1", "staff", |b| {
+            b.available(day(0), hours(8, 12))
+                .available(day(1), hours(8, 12))
+        })
+        .build()
+        .expect("a valid problem");
+    let shift = |d: usize, person: usize| Shift {
+        day: d,
+        desk: 0,
+        time: hours(8, 12),
+        person,
+    };
+    let current = Roster::new(vec![shift(0, 1), shift(1, 1), shift(2, 0), shift(3, 0)]);
+    assert!(check(&p, &current).violations.is_empty());
+    // P0 away on Saturday; now is Friday 19:00.
+    let mut sick = p.clone();
+    sick.people[0].availability[3].clear();
+    let now = sick.days[2].and_hms_opt(19, 0, 0).expect("a time");
+    let rep = repair(
+        &sick,
+        &current,
+        &RepairOptions {
+            now,
+            ..RepairOptions::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("the repair gave up: {e}"));
+    assert_eq!(
+        rep.roster,
+        Roster::new(vec![shift(0, 1), shift(1, 1), shift(2, 0)])
+    );
+    let broken: Vec<String> = check(&sick, &rep.roster)
+        .violations
+        .into_iter()
+        .map(|v| v.message)
+        .collect();
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    assert!(
+        broken[0].starts_with("P0 works only 1 days in a row"),
+        "{broken:?}"
+    );
+}

@@ -934,7 +934,7 @@ fn template_rules(idx: &Index, report: &mut Report) {
 fn fixed_rule(idx: &Index, out: &mut Vec<Violation>) {
     let p = idx.p;
     for (pi, person) in p.people.iter().enumerate() {
-        for f in &person.fixed {
+        for f in person.fixed_in_force() {
             let mut missing: Vec<(Minute, u32)> = Vec::new();
             for t in slots(f.time, idx.slot) {
                 let staffed = idx

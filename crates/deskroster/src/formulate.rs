@@ -499,13 +499,18 @@ impl<'a> Builder<'a> {
             if let Some(cap) = pb.people[p].contract.max_day {
                 let mut e = Expression::with_capacity(idx.len());
                 let mut longest = 0;
+                let mut worked = 0;
                 for &i in idx {
                     let m = self.cols[i].shift.time.minutes();
                     longest = longest.max(m);
                     e.add_mul(f64::from(m), self.x[i]);
+                    if pinned.contains(&self.cols[i].shift) {
+                        worked += m;
+                    }
                 }
+                // Shifts already worked over the cap (a roster edited by hand): no more.
                 if longest * max_spd > cap {
-                    self.rows.push(e.leq(f64::from(cap)));
+                    self.rows.push(e.leq(f64::from(cap.max(worked))));
                 }
             }
         }
@@ -641,6 +646,17 @@ impl<'a> Builder<'a> {
                 .range((p, 0)..(p + 1, 0))
                 .flat_map(|(_, v)| v.iter().copied())
                 .collect();
+            // What the block's pinned shifts (already worked, in a repair) make the person work:
+            // a cap they already exceed (a roster edited by hand) asks only that the block add
+            // nothing more, not a roster that cannot exist.
+            let pinned_minutes = |pred: &dyn Fn(usize) -> bool| -> u32 {
+                block
+                    .pinned
+                    .iter()
+                    .filter(|s| s.person == p && pred(s.day))
+                    .map(|s| s.time.minutes())
+                    .sum()
+            };
             let minutes_expr = |filter: &dyn Fn(&Shift) -> bool| {
                 let mut e = Expression::with_capacity(mine.len());
                 let mut most = 0u32;
@@ -660,8 +676,9 @@ impl<'a> Builder<'a> {
                 // `max_week`
                 if let Some(cap) = person.contract.max_week {
                     if most + outside > cap {
-                        self.rows
-                            .push(e.clone().leq(f64::from(cap) - f64::from(outside)));
+                        let left = f64::from(cap) - f64::from(outside);
+                        let worked = f64::from(pinned_minutes(&|d| pb.week_of(d) == wk));
+                        self.rows.push(e.clone().leq(left.max(worked)));
                     }
                 }
                 // `contract_min` (soft)
@@ -698,7 +715,11 @@ impl<'a> Builder<'a> {
                         .collect();
                     let left = f64::from(cap) - ctx_days.len() as f64;
                     if n as f64 > left {
-                        self.rows.push(e.leq(left));
+                        let worked = pinned_days
+                            .iter()
+                            .filter(|&&(q, d)| q == p && pb.week_of(d) == wk)
+                            .count() as f64;
+                        self.rows.push(e.leq(left.max(worked)));
                     }
                 }
             }
@@ -706,7 +727,8 @@ impl<'a> Builder<'a> {
             if let Some(Some(cap)) = self.block.caps.get(p) {
                 let (e, most) = minutes_expr(&|_| true);
                 if most > *cap {
-                    self.rows.push(e.leq(f64::from(*cap)));
+                    self.rows
+                        .push(e.leq(f64::from((*cap).max(pinned_minutes(&|_| true)))));
                 }
             }
             // `max_term` / `min_term`
@@ -726,14 +748,29 @@ impl<'a> Builder<'a> {
                 if let Some(cap) = person.contract.max_term {
                     if most + outside > cap {
                         let left = (i64::from(cap) - i64::from(outside)).div_euclid(i64::from(g));
-                        self.rows.push(e.clone().leq(left as f64));
+                        // Pinned shifts are columns, so their minutes are multiples of `g`.
+                        let worked = i64::from(pinned_minutes(&|_| true) / g);
+                        self.rows.push(e.clone().leq(left.max(worked) as f64));
                     }
                 }
                 if let Some(floor) = person.contract.min_term {
                     let need = i64::from(floor) - i64::from(outside);
                     if need > 0 {
                         let g = i64::from(g);
-                        self.rows.push(e.geq(((need + g - 1) / g) as f64));
+                        let units = ((need + g - 1) / g) as f64;
+                        if block.base.is_some() {
+                            // A repair: an absence may leave the minimum out of reach, and a
+                            // sick call must still get a roster. Each missing slot's worth of
+                            // work costs what a hole's slot does, so the minimum is kept
+                            // wherever the roster can keep it.
+                            let short = self.continuous(units);
+                            let per_unit =
+                                w.coverage_min * block.must_scale * g as f64 / f64::from(slot);
+                            self.objective.add_mul(per_unit, short);
+                            self.rows.push((e + short).geq(units));
+                        } else {
+                            self.rows.push(e.geq(units));
+                        }
                     }
                 }
             }
@@ -884,6 +921,15 @@ impl<'a> Builder<'a> {
                     .map(|s| pb.week_of(s.day))
                     .collect();
                 let cap = cap.saturating_sub(fixed_weekends.len() as u32);
+                // Weekends the block's pinned shifts already work.
+                let worked = pinned_days
+                    .iter()
+                    .filter(|&&(q, d)| q == p && pb.is_weekend(d))
+                    .map(|&(_, d)| pb.week_of(d))
+                    .filter(|wk| !fixed_weekends.contains(wk))
+                    .collect::<HashSet<usize>>()
+                    .len() as u32;
+                let cap = cap.max(worked);
                 for &wk in weeks.iter().filter(|wk| !fixed_weekends.contains(wk)) {
                     let we: Vec<usize> = days
                         .iter()
@@ -932,11 +978,23 @@ impl<'a> Builder<'a> {
                     })
                     .count() as u32;
                 if n + used > lim {
-                    self.rows.push(e.leq(f64::from(lim) - f64::from(used)));
+                    let worked = block
+                        .pinned
+                        .iter()
+                        .filter(|s| {
+                            s.person == p
+                                && pb
+                                    .templates
+                                    .get(t)
+                                    .is_some_and(|tt| tt.desk == s.desk && tt.time == s.time)
+                        })
+                        .count() as f64;
+                    self.rows
+                        .push(e.leq((f64::from(lim) - f64::from(used)).max(worked)));
                 }
             }
             // `fixed`
-            for f in person.fixed.iter().filter(|f| days.contains(&f.day)) {
+            for f in person.fixed_in_force().filter(|f| days.contains(&f.day)) {
                 let mut t = f.time.start;
                 while t < f.time.end {
                     let mut e = Expression::default();

@@ -253,7 +253,9 @@ pub struct Person {
     pub availability: Vec<Vec<TimeRange>>,
     /// Dated preferences ("avoid Friday evenings").
     pub preferences: Vec<Preference>,
-    /// Times the person must be at a desk ("always opens Monday").
+    /// Times the person must be at a desk ("always opens Monday"), on the days they are
+    /// available for the whole of it: an absence overrides a fixed assignment (see
+    /// [`Person::fixed_in_force`]).
     pub fixed: Vec<FixedAssignment>,
     /// Requests to work / not to work a template on a day.
     pub requests: Vec<ShiftRequest>,
@@ -274,6 +276,15 @@ impl Person {
         self.availability
             .get(day)
             .is_some_and(|w| w.iter().any(|r| r.contains(time)))
+    }
+
+    /// The fixed assignments that bind: those the person is available for. A sick day on a
+    /// day the person always opens leaves the opening to the others (the term files drop such
+    /// assignments when they are read; this keeps a problem built in code the same).
+    pub fn fixed_in_force(&self) -> impl Iterator<Item = &FixedAssignment> {
+        self.fixed
+            .iter()
+            .filter(|f| self.is_available(f.day, &f.time))
     }
 
     /// True when the person may staff desk `desk`.
@@ -349,7 +360,7 @@ pub struct Preference {
     pub weight: f64,
 }
 
-/// A time the person must be on a desk (hard).
+/// A time the person must be on a desk (hard, while they are available then).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FixedAssignment {
     /// Day index.

@@ -117,6 +117,10 @@ struct PersonSpec {
     avoid: Option<(usize, u32, u32, u32)>,
     /// Run rules: most days in a row, fewest days in a row, fewest days off in a row.
     runs: Option<(u32, u32, u32)>,
+    /// Most days a week, most weekends worked.
+    caps: (Option<u32>, Option<u32>),
+    /// A prefer window: day, from hour, hours, weight.
+    prefer: Option<(usize, u32, u32, u32)>,
 }
 
 #[derive(Clone, Debug)]
@@ -127,6 +131,10 @@ struct Spec {
     desks: Vec<DeskSpec>,
     people: Vec<PersonSpec>,
     keyholder_at_opening: bool,
+    /// A keyholder in the last slot; at least one staff member after this hour (weight 1000 or
+    /// 50).
+    keyholder_at_closing: bool,
+    staff_after: Option<(u32, bool)>,
 }
 
 fn desk_spec() -> impl Strategy<Value = DeskSpec> {
@@ -154,20 +162,37 @@ fn person_spec(days: usize) -> impl Strategy<Value = PersonSpec> {
         prop_oneof![Just(0u32), 2u32..=6],
         prop::option::of((0usize..4, 8u32..=16, 1u32..=4, 1u32..=5)),
         prop::option::weighted(0.3, (1u32..=3, 1u32..=2, 1u32..=2)),
+        (
+            prop::option::weighted(0.2, 1u32..=3),
+            prop::option::weighted(0.2, 0u32..=1),
+        ),
+        prop::option::weighted(0.3, (0usize..4, 8u32..=16, 1u32..=4, 1u32..=5)),
     )
         .prop_map(
-            |(staff, keyholder, windows, desks, max_day, max_week, min_week, avoid, runs)| {
-                PersonSpec {
-                    staff,
-                    keyholder,
-                    windows,
-                    desks,
-                    max_day,
-                    max_week,
-                    min_week,
-                    avoid,
-                    runs,
-                }
+            |(
+                staff,
+                keyholder,
+                windows,
+                desks,
+                max_day,
+                max_week,
+                min_week,
+                avoid,
+                runs,
+                caps,
+                prefer,
+            )| PersonSpec {
+                staff,
+                keyholder,
+                windows,
+                desks,
+                max_day,
+                max_week,
+                min_week,
+                avoid,
+                runs,
+                caps,
+                prefer,
             },
         )
 }
@@ -178,13 +203,17 @@ fn spec() -> impl Strategy<Value = Spec> {
             (
                 prop::collection::vec(desk_spec(), desks),
                 prop::collection::vec(person_spec(days), people),
+                prop::bool::weighted(0.2),
+                prop::option::weighted(0.2, (12u32..=17, any::<bool>())),
             )
-                .prop_map(move |(desks, people)| Spec {
+                .prop_map(move |(desks, people, closing, staff_after)| Spec {
                     offset,
                     days,
                     desks,
                     people,
                     keyholder_at_opening: key,
+                    keyholder_at_closing: closing,
+                    staff_after,
                 })
         },
     )
@@ -265,6 +294,17 @@ fn build(spec: &Spec) -> Problem {
                     .min_consecutive_days(fewest.min(most))
                     .min_consecutive_days_off(off);
             }
+            if let Some(days) = ps.caps.0 {
+                pb = pb.max_days_week(days);
+            }
+            if let Some(weekends) = ps.caps.1 {
+                pb = pb.max_weekends(weekends);
+            }
+            if let Some((day, from, hours, weight)) = ps.prefer {
+                if let Some(date) = dates.get(day) {
+                    pb = pb.prefer(*date, range(from, hours), f64::from(weight));
+                }
+            }
             if let Some((day, from, hours, weight)) = ps.avoid {
                 if let Some(date) = dates.get(day) {
                     pb = pb.avoid(*date, range(from, hours), f64::from(weight));
@@ -280,6 +320,26 @@ fn build(spec: &Spec) -> Problem {
             Who::skill("keyholder"),
             1,
             1000.0,
+        );
+    }
+    if spec.keyholder_at_closing {
+        b = b.requirement_at_closing(
+            "keyholder at closing",
+            "Desk 0",
+            Who::skill("keyholder"),
+            1,
+            1000.0,
+        );
+    }
+    if let Some((hour, must)) = spec.staff_after {
+        b = b.requirement(
+            "staff after hours",
+            "Desk 0",
+            Weekdays::all(),
+            range(hour, 24 - hour),
+            Who::group("staff"),
+            1,
+            if must { 1000.0 } else { 50.0 },
         );
     }
     b.build()

@@ -1,0 +1,176 @@
+//! Sick-call repairs where the roster or the absence leaves a contract rule out of reach: a
+//! roster the coordinator edited by hand past a weekly cap, an absence on a day the person always
+//! works, an absence that leaves a term minimum unreachable. A repair must still come out, keep
+//! what it cannot mend as it is, and make nothing worse ("no roster satisfies the hard rules" was
+//! the answer to each of these before).
+
+use chrono::NaiveDate;
+use deskroster::builder::{PersonBuilder, ProblemBuilder, Weekdays};
+use deskroster::check::check;
+use deskroster::model::{Problem, Roster, Shift, TimeRange};
+use deskroster::repair::{repair, Repair, RepairOptions};
+
+fn hours(from: u32, to: u32) -> TimeRange {
+    TimeRange::new(from * 60, to * 60).expect("a range")
+}
+
+fn monday() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2027, 1, 4).expect("a date")
+}
+
+/// A week of one desk open 08:00-12:00, one person needed; P0 (under `p0`) available 08:00-20:00
+/// every day, P1 (under `p1`) 08:00-12:00.
+fn week(
+    p0: impl FnOnce(PersonBuilder) -> PersonBuilder,
+    p1: impl FnOnce(PersonBuilder) -> PersonBuilder,
+) -> Problem {
+    ProblemBuilder::new(monday(), 7)
+        .group("staff")
+        .desk("Desk", |d| {
+            d.open(Weekdays::all(), hours(8, 12))
+                .cover(hours(8, 12), 1, 1, 2)
+        })
+        .person("P0", "staff", |b| {
+            p0(b.available(Weekdays::all(), hours(8, 20)))
+        })
+        .person("P1", "staff", |b| {
+            p1(b.available(Weekdays::all(), hours(8, 12)))
+        })
+        .build()
+        .expect("a valid problem")
+}
+
+/// The morning shift of `person` on each of `days`.
+fn mornings(person: usize, days: &[usize]) -> Vec<Shift> {
+    days.iter()
+        .map(|&day| Shift {
+            day,
+            desk: 0,
+            time: hours(8, 12),
+            person,
+        })
+        .collect()
+}
+
+/// `p` with `person` away all day on `day`.
+fn away(p: &Problem, person: usize, day: usize) -> Problem {
+    let mut q = p.clone();
+    q.people[person].availability[day].clear();
+    q
+}
+
+/// Repairs `current` on `p` at `now` (day, hour); panics if the repair gives up.
+fn repaired(p: &Problem, current: &Roster, (day, hour): (usize, u32)) -> Repair {
+    let now = p.days[day].and_hms_opt(hour, 0, 0).expect("a time");
+    repair(
+        p,
+        current,
+        &RepairOptions {
+            now,
+            ..RepairOptions::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("the repair gave up: {e}"))
+}
+
+fn broken(p: &Problem, roster: &Roster) -> Vec<String> {
+    check(p, roster)
+        .violations
+        .into_iter()
+        .map(|v| v.message)
+        .collect()
+}
+
+/// P0 was put on four mornings of a week with a cap of three days (or 12 hours) and has worked
+/// them; P1 calls in sick on Saturday. P0 is free on Saturday, but taking it would break the cap
+/// further: the repair leaves the hole and changes nothing else.
+#[test]
+fn a_roster_edited_past_a_weekly_cap_is_still_repaired() {
+    let caps: [(&str, fn(PersonBuilder) -> PersonBuilder); 2] = [
+        ("three days a week", |b| b.max_days_week(3)),
+        ("12 hours a week", |b| b.max_week_hours(12)),
+    ];
+    for (cap, rule) in caps {
+        let p = week(rule, |b| b);
+        let mut shifts = mornings(0, &[0, 1, 2, 3]);
+        shifts.extend(mornings(1, &[4, 5, 6]));
+        let current = Roster::new(shifts);
+        let before = broken(&p, &current);
+        assert_eq!(before.len(), 1, "{cap}: {before:?}");
+        let sick = away(&p, 1, 5);
+        let rep = repaired(&sick, &current, (3, 13));
+        assert!(
+            rep.roster.shifts.iter().all(|s| s.day != 5),
+            "{cap}: {:?}",
+            rep.roster.shifts
+        );
+        assert_eq!(broken(&sick, &rep.roster), before, "{cap}");
+    }
+}
+
+/// P1 always works Saturday morning and calls in sick for it: the fixed assignment gives way to
+/// the absence, P0 takes the morning, and the checker does not ask for P1 either.
+#[test]
+fn a_fixed_assignment_gives_way_to_an_absence() {
+    let saturday = monday() + chrono::Days::new(5);
+    let p = week(|b| b, |b| b.fixed(saturday, "Desk", hours(8, 12)));
+    let current = Roster::new(mornings(1, &[0, 1, 2, 3, 4, 5, 6]));
+    assert!(broken(&p, &current).is_empty());
+    let sick = away(&p, 1, 5);
+    let rep = repaired(&sick, &current, (0, 0));
+    let saturday_shifts: Vec<&Shift> = rep.roster.shifts.iter().filter(|s| s.day == 5).collect();
+    assert_eq!(saturday_shifts, vec![&mornings(0, &[5])[0]]);
+    assert!(broken(&sick, &rep.roster).is_empty());
+    // Without the repair, the checker finds the hole, not a missed fixed assignment.
+    let left: Vec<Shift> = current
+        .shifts
+        .iter()
+        .filter(|s| s.day != 5)
+        .copied()
+        .collect();
+    assert!(broken(&sick, &Roster::new(left)).is_empty());
+    // While P1 is available, the assignment binds.
+    assert_eq!(broken(&p, &Roster::new(mornings(0, &[5]))).len(), 1);
+}
+
+/// P0 must work 12 hours over the term and has three mornings; sick on one of them, P0 cannot
+/// make the 12 hours within the days the repair re-solves: the repair still gives the morning to
+/// P1, and the term minimum is the one rule left broken.
+#[test]
+fn an_absence_that_puts_a_term_minimum_out_of_reach_still_gets_a_repair() {
+    let p = week(|b| b.min_term_hours(12), |b| b);
+    let mut shifts = mornings(0, &[2, 4, 5]);
+    shifts.extend(mornings(1, &[0, 1, 3, 6]));
+    let current = Roster::new(shifts);
+    assert!(broken(&p, &current).is_empty());
+    let sick = away(&p, 0, 5);
+    let rep = repaired(&sick, &current, (0, 0));
+    assert!(rep
+        .roster
+        .shifts
+        .iter()
+        .any(|s| s.person == 1 && s.day == 5));
+    let left = broken(&sick, &rep.roster);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].contains("term minimum"), "{left:?}");
+}
+
+/// P0 may work no weekend but was put on Saturday by hand and has worked it; P1 calls in sick
+/// for Sunday, when P0 is away too. The hole makes the repair widen to the rest of the week,
+/// Saturday included with P0's worked shift pinned: the weekend is already worked, the repair
+/// does not give up, and nothing changes.
+#[test]
+fn a_roster_edited_past_the_weekend_limit_is_still_repaired() {
+    let p = away(&week(|b| b.max_weekends(0), |b| b), 0, 6);
+    let mut shifts = mornings(1, &[0, 1, 2, 3, 4, 6]);
+    shifts.extend(mornings(0, &[5]));
+    let current = Roster::new(shifts);
+    let before = broken(&p, &current);
+    assert_eq!(before.len(), 1, "{before:?}");
+    let sick = away(&p, 1, 6);
+    let rep = repaired(&sick, &current, (5, 13));
+    let mut kept = mornings(1, &[0, 1, 2, 3, 4]);
+    kept.extend(mornings(0, &[5]));
+    assert_eq!(rep.roster, Roster::new(kept));
+    assert_eq!(broken(&sick, &rep.roster), before);
+}

@@ -10,6 +10,9 @@ use deskroster::check::check;
 use deskroster::model::{Problem, Roster, Shift, TimeRange};
 use deskroster::repair::{repair, Repair, RepairOptions};
 
+/// A contract rule added to a person.
+type Rule = fn(PersonBuilder) -> PersonBuilder;
+
 fn hours(from: u32, to: u32) -> TimeRange {
     TimeRange::new(from * 60, to * 60).expect("a range")
 }
@@ -86,7 +89,7 @@ fn broken(p: &Problem, roster: &Roster) -> Vec<String> {
 /// further: the repair leaves the hole and changes nothing else.
 #[test]
 fn a_roster_edited_past_a_weekly_cap_is_still_repaired() {
-    let caps: [(&str, fn(PersonBuilder) -> PersonBuilder); 2] = [
+    let caps: [(&str, Rule); 2] = [
         ("three days a week", |b| b.max_days_week(3)),
         ("12 hours a week", |b| b.max_week_hours(12)),
     ];

@@ -1104,6 +1104,63 @@ fn sick_call_in_the_middle_of_a_shift_keeps_the_hours_worked() {
     );
 }
 
+/// A roster edited by hand past Ben's weekly cap (20 h against 10 h): a sick call in that week
+/// still gets its repair (exit 4, the breach named), and the repair adds nothing to Ben. Before,
+/// the cap's row had a negative right-hand side and the answer was "no roster satisfies the hard
+/// rules" (exit 3).
+#[test]
+fn sick_call_on_a_roster_edited_past_a_cap_still_repairs() {
+    let f = Fixture::tiny();
+    f.solve();
+    let header = f
+        .read("term/out/roster.csv")
+        .lines()
+        .next()
+        .expect("a header")
+        .to_string();
+    let mut text = header + "\n";
+    for (date, day) in [
+        ("2027-01-04", "Mon"),
+        ("2027-01-05", "Tue"),
+        ("2027-01-06", "Wed"),
+        ("2027-01-07", "Thu"),
+        ("2027-01-08", "Fri"),
+    ] {
+        text += &format!("{date},{day},Service Desk,Ana,09:00,13:00,4\n");
+        text += &format!("{date},{day},Service Desk,Ben,13:00,17:00,4\n");
+    }
+    f.write("term/out/roster.csv", &text);
+    let out = f
+        .cmd(&[
+            "absence",
+            "term",
+            "--person",
+            "Ana",
+            "--date",
+            "2027-01-07",
+            "--now",
+            "2027-01-06T20:00",
+        ])
+        .assert()
+        .code(VIOLATIONS)
+        .get_output()
+        .clone();
+    let err = flat(&out.stderr);
+    assert!(err.contains("already broke a hard rule"), "{err}");
+    assert!(err.contains("10h weekly cap"), "{err}");
+    let after = roster_rows(&f.read("term/out/roster.csv"));
+    assert!(
+        !after.iter().any(|r| r[3] == "Ana" && r[0] == "2027-01-07"),
+        "{after:?}"
+    );
+    let ben: Vec<&Vec<String>> = after.iter().filter(|r| r[3] == "Ben").collect();
+    assert_eq!(ben.len(), 5, "{ben:?}");
+    assert!(
+        ben.iter().all(|r| r[4] == "13:00" && r[5] == "17:00"),
+        "{ben:?}"
+    );
+}
+
 #[test]
 fn absence_without_a_shift_is_a_clear_no_op() {
     let f = Fixture::tiny();

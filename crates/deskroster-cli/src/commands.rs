@@ -565,6 +565,12 @@ fn verify_repair(
             .collect(),
     );
     let forced = check_roster(problem, &history).violations;
+    // A breach the roster already had may change its figure (a hand edit past a weekly cap the
+    // repair keeps no worse, or makes better): the same rule for the same person, day and desk.
+    let same = |a: &deskroster::check::Violation, b: &deskroster::check::Violation| {
+        a.message == b.message
+            || (a.rule == b.rule && a.person == b.person && a.day == b.day && a.desk == b.desk)
+    };
     let new: Vec<&deskroster::check::Violation> = report
         .violations
         .iter()
@@ -572,7 +578,7 @@ fn verify_repair(
             !rep.prior_violations
                 .iter()
                 .chain(&forced)
-                .any(|p| p.message == v.message)
+                .any(|p| same(p, v))
         })
         .collect();
     if !new.is_empty() {

@@ -376,6 +376,13 @@ impl<'a> Builder<'a> {
 
         // Pinned shifts are kept.
         let pinned: HashSet<Shift> = self.block.pinned.iter().copied().collect();
+        // The shifts of the roster being repaired, and the pinned ones: a daily cap they
+        // already exceed allows what they have (see `kept` below).
+        let so_far: HashSet<Shift> = pinned
+            .iter()
+            .chain(self.block.base.iter().flatten())
+            .copied()
+            .collect();
         for i in 0..self.cols.len() {
             if pinned.contains(&self.cols[i].shift) {
                 let v = self.x[i];
@@ -504,11 +511,11 @@ impl<'a> Builder<'a> {
                     let m = self.cols[i].shift.time.minutes();
                     longest = longest.max(m);
                     e.add_mul(f64::from(m), self.x[i]);
-                    if pinned.contains(&self.cols[i].shift) {
+                    if so_far.contains(&self.cols[i].shift) {
                         worked += m;
                     }
                 }
-                // Shifts already worked over the cap (a roster edited by hand): no more.
+                // A day already over the cap (a roster edited by hand): no more than that.
                 if longest * max_spd > cap {
                     self.rows.push(e.leq(f64::from(cap.max(worked))));
                 }
@@ -632,6 +639,19 @@ impl<'a> Builder<'a> {
         // repair) keeps them on.
         let pinned_days: HashSet<(usize, usize)> =
             block.pinned.iter().map(|s| (s.person, s.day)).collect();
+        // What the block's roster so far has: in a repair, the roster being repaired (its
+        // shifts in the block, the started ones pinned); otherwise the pinned shifts. A rule
+        // it already breaks (a roster edited by hand past a cap, or a run, the coordinator's
+        // call) is held to "no worse than that" instead of to a limit no repair could keep:
+        // a sick call must never fail, nor cost a hole, over a breach it did not make.
+        let kept: Vec<Shift> = {
+            let mut k: Vec<Shift> = block.pinned.clone();
+            k.extend(block.base.iter().flatten().copied());
+            k.sort_unstable();
+            k.dedup();
+            k
+        };
+        let kept_days: HashSet<(usize, usize)> = kept.iter().map(|s| (s.person, s.day)).collect();
         for p in (0..pb.people.len()).filter(|&p| !kept_whole[p]) {
             let person = &pb.people[p];
             let ctx_minutes = |pred: &dyn Fn(usize) -> bool| -> u32 {
@@ -646,13 +666,10 @@ impl<'a> Builder<'a> {
                 .range((p, 0)..(p + 1, 0))
                 .flat_map(|(_, v)| v.iter().copied())
                 .collect();
-            // What the block's pinned shifts (already worked, in a repair) make the person work:
-            // a cap they already exceed (a roster edited by hand) asks only that the block add
-            // nothing more, not a roster that cannot exist.
-            let pinned_minutes = |pred: &dyn Fn(usize) -> bool| -> u32 {
-                block
-                    .pinned
-                    .iter()
+            // The person's minutes on the block's days that satisfy `pred` in `kept` (above):
+            // a cap already exceeded allows that much, no more.
+            let kept_minutes = |pred: &dyn Fn(usize) -> bool| -> u32 {
+                kept.iter()
                     .filter(|s| s.person == p && pred(s.day))
                     .map(|s| s.time.minutes())
                     .sum()
@@ -677,7 +694,7 @@ impl<'a> Builder<'a> {
                 if let Some(cap) = person.contract.max_week {
                     if most + outside > cap {
                         let left = f64::from(cap) - f64::from(outside);
-                        let worked = f64::from(pinned_minutes(&|d| pb.week_of(d) == wk));
+                        let worked = f64::from(kept_minutes(&|d| pb.week_of(d) == wk));
                         self.rows.push(e.clone().leq(left.max(worked)));
                     }
                 }
@@ -715,7 +732,7 @@ impl<'a> Builder<'a> {
                         .collect();
                     let left = f64::from(cap) - ctx_days.len() as f64;
                     if n as f64 > left {
-                        let worked = pinned_days
+                        let worked = kept_days
                             .iter()
                             .filter(|&&(q, d)| q == p && pb.week_of(d) == wk)
                             .count() as f64;
@@ -728,7 +745,7 @@ impl<'a> Builder<'a> {
                 let (e, most) = minutes_expr(&|_| true);
                 if most > *cap {
                     self.rows
-                        .push(e.leq(f64::from((*cap).max(pinned_minutes(&|_| true)))));
+                        .push(e.leq(f64::from((*cap).max(kept_minutes(&|_| true)))));
                 }
             }
             // `max_term` / `min_term`
@@ -748,8 +765,7 @@ impl<'a> Builder<'a> {
                 if let Some(cap) = person.contract.max_term {
                     if most + outside > cap {
                         let left = (i64::from(cap) - i64::from(outside)).div_euclid(i64::from(g));
-                        // Pinned shifts are columns, so their minutes are multiples of `g`.
-                        let worked = i64::from(pinned_minutes(&|_| true) / g);
+                        let worked = i64::from(kept_minutes(&|_| true)).div_euclid(i64::from(g));
                         self.rows.push(e.clone().leq(left.max(worked) as f64));
                     }
                 }
@@ -793,11 +809,13 @@ impl<'a> Builder<'a> {
             // window, a search part) counts whole. A row without a column of the block is left
             // out, and one the fixed days alone already break (a roster edited by hand, a sick
             // day inside a minimum run, with the day before already worked) asks only that the
-            // block not make it worse. Fixed are the context's days and the block's pinned ones.
+            // block not make it worse. Fixed are the context's days and the block's pinned ones;
+            // a row the roster being repaired breaks (`kept`) allows what it has.
             let mut run_row = |terms: &[(f64, usize)], rhs: f64| {
                 let mut e = Expression::default();
-                // The fixed days' part, and the least the whole left side can be.
-                let (mut any, mut fixed, mut least) = (false, 0.0, 0.0);
+                // The fixed days' part, the least the whole left side can be, and its value on
+                // the roster so far.
+                let (mut any, mut fixed, mut least, mut so_far) = (false, 0.0, 0.0, 0.0);
                 for &(coef, d) in terms {
                     let (var, constant) = worked_on(d);
                     fixed += coef * constant;
@@ -806,11 +824,15 @@ impl<'a> Builder<'a> {
                         // A pinned day is worked; another may be either.
                         let on = pinned_days.contains(&(p, d));
                         least += if on { coef } else { coef.min(0.0) };
+                        if kept_days.contains(&(p, d)) {
+                            so_far += coef;
+                        }
                         e.add_mul(coef, v);
                     }
                 }
                 if any {
-                    self.rows.push(e.leq(rhs.max(fixed + least) - fixed));
+                    self.rows
+                        .push(e.leq(rhs.max(fixed + least).max(fixed + so_far) - fixed));
                 }
             };
             // The days whose rows may involve the block: the block's span, widened by `by`.
@@ -921,8 +943,8 @@ impl<'a> Builder<'a> {
                     .map(|s| pb.week_of(s.day))
                     .collect();
                 let cap = cap.saturating_sub(fixed_weekends.len() as u32);
-                // Weekends the block's pinned shifts already work.
-                let worked = pinned_days
+                // Weekends the block's roster so far works.
+                let worked = kept_days
                     .iter()
                     .filter(|&&(q, d)| q == p && pb.is_weekend(d))
                     .map(|&(_, d)| pb.week_of(d))
@@ -978,8 +1000,7 @@ impl<'a> Builder<'a> {
                     })
                     .count() as u32;
                 if n + used > lim {
-                    let worked = block
-                        .pinned
+                    let worked = kept
                         .iter()
                         .filter(|s| {
                             s.person == p

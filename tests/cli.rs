@@ -1161,6 +1161,63 @@ fn sick_call_on_a_roster_edited_past_a_cap_still_repairs() {
     );
 }
 
+/// Ana must work 25 hours over the (one-week) term; sick from Thursday on, she cannot: the sick
+/// call still gets its repair (exit 0: exit 4 is for a breach the roster already had), and the
+/// shortfall is named, by the sick call and by `check`.
+#[test]
+fn sick_call_that_puts_a_term_minimum_out_of_reach_still_repairs() {
+    let f = Fixture::tiny();
+    f.append("term/people/ana.toml", "[contract]\nmin_term = \"25h\"\n");
+    f.solve();
+    let out = f
+        .cmd(&[
+            "absence",
+            "term",
+            "--person",
+            "Ana",
+            "--date",
+            "2027-01-07",
+            "--until",
+            "2027-01-08",
+            "--now",
+            "2027-01-06T20:00",
+        ])
+        .assert()
+        .get_output()
+        .clone();
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        flat(&out.stderr)
+    );
+    let after = roster_rows(&f.read("term/out/roster.csv"));
+    assert!(
+        !after
+            .iter()
+            .any(|r| r[3] == "Ana" && r[0].as_str() >= "2027-01-07"),
+        "{after:?}"
+    );
+    let err = flat(&out.stderr);
+    assert!(
+        err.contains(
+            "no roster can keep a hard rule: Ana works 15h over the term, below the 25h term minimum"
+        ),
+        "{err}"
+    );
+    let checked = f
+        .cmd(&["check", "term", "--roster", "term/out/roster.csv"])
+        .assert()
+        .code(VIOLATIONS)
+        .get_output()
+        .clone();
+    assert!(
+        flat(&checked.stdout).contains("below the 25h term minimum"),
+        "{}",
+        flat(&checked.stdout)
+    );
+}
+
 #[test]
 fn absence_without_a_shift_is_a_clear_no_op() {
     let f = Fixture::tiny();

@@ -509,6 +509,17 @@ fn repair_and_write(
                 v.message
             );
         }
+        // Rules the absence itself puts out of reach (a term minimum; a shift cut short).
+        for v in check_roster(&term.problem, &rep.roster)
+            .violations
+            .iter()
+            .filter(|v| !rep.prior_violations.iter().any(|p| same_breach(p, v)))
+        {
+            eprintln!(
+                "note: after this change no roster can keep a hard rule: {}",
+                v.message
+            );
+        }
         eprintln!(
             "{} change(s) for {} person(s); {} hole(s) left; see {} and {}",
             rep.changes.len(),
@@ -548,6 +559,14 @@ fn started(problem: &Problem, s: &deskroster::Shift, now: NaiveDateTime) -> bool
     })
 }
 
+/// The same breach in two rosters: a breach the roster already had may change its figure (a
+/// hand edit past a weekly cap that a repair keeps no worse, or makes better), so the same rule
+/// for the same person, day and desk counts as the same.
+fn same_breach(a: &deskroster::check::Violation, b: &deskroster::check::Violation) -> bool {
+    a.message == b.message
+        || (a.rule == b.rule && a.person == b.person && a.day == b.day && a.desk == b.desk)
+}
+
 fn verify_repair(
     problem: &Problem,
     rep: &repair::Repair,
@@ -565,12 +584,6 @@ fn verify_repair(
             .collect(),
     );
     let forced = check_roster(problem, &history).violations;
-    // A breach the roster already had may change its figure (a hand edit past a weekly cap the
-    // repair keeps no worse, or makes better): the same rule for the same person, day and desk.
-    let same = |a: &deskroster::check::Violation, b: &deskroster::check::Violation| {
-        a.message == b.message
-            || (a.rule == b.rule && a.person == b.person && a.day == b.day && a.desk == b.desk)
-    };
     let new: Vec<&deskroster::check::Violation> = report
         .violations
         .iter()
@@ -578,7 +591,7 @@ fn verify_repair(
             !rep.prior_violations
                 .iter()
                 .chain(&forced)
-                .any(|p| same(p, v))
+                .any(|p| same_breach(p, v))
         })
         .collect();
     if !new.is_empty() {

@@ -376,13 +376,31 @@ impl<'a> Builder<'a> {
 
         // Pinned shifts are kept.
         let pinned: HashSet<Shift> = self.block.pinned.iter().copied().collect();
-        // The shifts of the roster being repaired, and the pinned ones: a daily cap they
-        // already exceed allows what they have (see `kept` below).
-        let so_far: HashSet<Shift> = pinned
-            .iter()
-            .chain(self.block.base.iter().flatten())
-            .copied()
-            .collect();
+        // What the block's roster so far has: in a repair, the roster being repaired (its
+        // shifts in the block, the started ones as pinned, cut where their person left);
+        // otherwise the pinned shifts. A rule it already breaks (a roster edited by hand past a
+        // cap, or a run: the coordinator's call) is held to "no worse than that" instead of to a
+        // limit no repair could keep: a sick call must never fail, nor cost a hole, over a
+        // breach it did not make.
+        let kept: Vec<Shift> =
+            {
+                let pinned_start: HashSet<(usize, usize, usize, Minute)> = self
+                    .block
+                    .pinned
+                    .iter()
+                    .map(|s| (s.person, s.day, s.desk, s.time.start))
+                    .collect();
+                let mut k: Vec<Shift> = self.block.pinned.clone();
+                k.extend(
+                    self.block.base.iter().flatten().filter(|s| {
+                        !pinned_start.contains(&(s.person, s.day, s.desk, s.time.start))
+                    }),
+                );
+                k.sort_unstable();
+                k.dedup();
+                k
+            };
+        let so_far: HashSet<Shift> = kept.iter().copied().collect();
         for i in 0..self.cols.len() {
             if pinned.contains(&self.cols[i].shift) {
                 let v = self.x[i];
@@ -639,18 +657,7 @@ impl<'a> Builder<'a> {
         // repair) keeps them on.
         let pinned_days: HashSet<(usize, usize)> =
             block.pinned.iter().map(|s| (s.person, s.day)).collect();
-        // What the block's roster so far has: in a repair, the roster being repaired (its
-        // shifts in the block, the started ones pinned); otherwise the pinned shifts. A rule
-        // it already breaks (a roster edited by hand past a cap, or a run, the coordinator's
-        // call) is held to "no worse than that" instead of to a limit no repair could keep:
-        // a sick call must never fail, nor cost a hole, over a breach it did not make.
-        let kept: Vec<Shift> = {
-            let mut k: Vec<Shift> = block.pinned.clone();
-            k.extend(block.base.iter().flatten().copied());
-            k.sort_unstable();
-            k.dedup();
-            k
-        };
+        // The days of the roster so far (`kept`, above).
         let kept_days: HashSet<(usize, usize)> = kept.iter().map(|s| (s.person, s.day)).collect();
         for p in (0..pb.people.len()).filter(|&p| !kept_whole[p]) {
             let person = &pb.people[p];

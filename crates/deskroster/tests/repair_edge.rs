@@ -177,3 +177,51 @@ fn a_roster_edited_past_the_weekend_limit_is_still_repaired() {
     assert_eq!(rep.roster, Roster::new(kept));
     assert_eq!(broken(&sick, &rep.roster), before);
 }
+
+/// P0 (at most 12 hours a week) works 4 hours on Monday, Tuesday and Thursday and leaves on
+/// Tuesday at 10:00, two hours into the shift. The desk wants two people from 08:00 to 20:00,
+/// so the repair, widened to the rest of the week, would give P0 every hour it may: the two
+/// hours worked on Tuesday count once (the shift as cut), not also as the four planned, or P0
+/// ends above the cap.
+#[test]
+fn a_shift_cut_by_the_absence_counts_once_toward_a_weekly_cap() {
+    let p = ProblemBuilder::new(monday(), 7)
+        .group("staff")
+        .desk("Desk", |d| {
+            d.open(Weekdays::all(), hours(8, 20))
+                .cover(hours(8, 20), 1, 2, 2)
+        })
+        .person("P0", "staff", |b| {
+            b.available(Weekdays::all(), hours(8, 20))
+                .max_week_hours(12)
+        })
+        .person("P1", "staff", |b| {
+            b.available(Weekdays::all(), hours(8, 12))
+        })
+        .build()
+        .expect("a valid problem");
+    let mut shifts = mornings(0, &[0, 1, 3]);
+    shifts.extend(mornings(1, &[0, 1, 2, 3, 4, 5, 6]));
+    let current = Roster::new(shifts);
+    assert!(broken(&p, &current).is_empty());
+    let mut sick = p.clone();
+    sick.people[0].availability[1] = vec![hours(8, 10)];
+    let rep = repaired(&sick, &current, (1, 10));
+    let worked: u32 = rep
+        .roster
+        .shifts
+        .iter()
+        .filter(|s| s.person == 0)
+        .map(|s| s.time.minutes())
+        .sum();
+    assert!(
+        worked <= 12 * 60,
+        "P0 works {worked} minutes: {:?}",
+        rep.roster.shifts
+    );
+    assert!(
+        broken(&sick, &rep.roster).is_empty(),
+        "{:?}",
+        broken(&sick, &rep.roster)
+    );
+}

@@ -121,6 +121,11 @@ struct PersonSpec {
     caps: (Option<u32>, Option<u32>),
     /// A prefer window: day, from hour, hours, weight.
     prefer: Option<(usize, u32, u32, u32)>,
+    /// Most hours over the term.
+    max_term: Option<u32>,
+    /// A day with a fixed two-hour assignment at Desk 0, where the person's window and the
+    /// desk's hours allow it (and no run or weekend rule could forbid the day).
+    fixed: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -166,7 +171,11 @@ fn person_spec(days: usize) -> impl Strategy<Value = PersonSpec> {
             prop::option::weighted(0.2, 1u32..=3),
             prop::option::weighted(0.2, 0u32..=1),
         ),
-        prop::option::weighted(0.3, (0usize..4, 8u32..=16, 1u32..=4, 1u32..=5)),
+        (
+            prop::option::weighted(0.3, (0usize..4, 8u32..=16, 1u32..=4, 1u32..=5)),
+            prop::option::weighted(0.2, 4u32..=12),
+            prop::option::weighted(0.2, 0usize..4),
+        ),
     )
         .prop_map(
             |(
@@ -180,7 +189,7 @@ fn person_spec(days: usize) -> impl Strategy<Value = PersonSpec> {
                 avoid,
                 runs,
                 caps,
-                prefer,
+                (prefer, max_term, fixed),
             )| PersonSpec {
                 staff,
                 keyholder,
@@ -193,6 +202,8 @@ fn person_spec(days: usize) -> impl Strategy<Value = PersonSpec> {
                 runs,
                 caps,
                 prefer,
+                max_term,
+                fixed,
             },
         )
 }
@@ -293,6 +304,22 @@ fn build(spec: &Spec) -> Problem {
                     .max_consecutive_days(most)
                     .min_consecutive_days(fewest.min(most))
                     .min_consecutive_days_off(off);
+            }
+            if let Some(h) = ps.max_term {
+                pb = pb.max_term_hours(h);
+            }
+            let desk0 = &spec.desks[0];
+            let may_staff_0 = ps.desks == 0 || ps.desks & 1 != 0;
+            if let (Some(day), true, None, None) = (ps.fixed, may_staff_0, ps.runs, ps.caps.1) {
+                let window = ps.windows.get(day).copied().flatten();
+                let open = desk0.closed != Some(day);
+                if let (Some((from, hours)), Some(date), true) = (window, dates.get(day), open) {
+                    let start = from.max(desk0.open.0);
+                    let end = (from + hours).min(desk0.open.0 + desk0.open.1).min(24);
+                    if start + 2 <= end {
+                        pb = pb.fixed(*date, "Desk 0", range(start, 2));
+                    }
+                }
             }
             if let Some(days) = ps.caps.0 {
                 pb = pb.max_days_week(days);

@@ -487,18 +487,23 @@ impl<'a> Builder<'a> {
             starts.dedup();
             for t in starts {
                 let mut e = Expression::with_capacity(idx.len());
-                let mut n = 0;
+                let (mut n, mut started) = (0, 0.0f64);
                 for &i in idx {
                     let s = &self.cols[i].shift.time;
                     if s.start <= t && t < s.end + gap {
                         e.add_mul(1.0, self.x[i]);
                         n += 1;
+                        if pinned.contains(&self.cols[i].shift) {
+                            started += 1.0;
+                        }
                     }
                 }
+                // Shifts already worked that overlap (a person double-booked by hand) stay, and
+                // nothing more may overlap them.
                 match y {
-                    Some(y) => self.rows.push((e - y).leq(0.0)),
+                    Some(y) => self.rows.push((e - y).leq((started - 1.0).max(0.0))),
                     // With one shift a day, the `shifts_per_day` row below dominates these.
-                    None if n > 1 && !one_shift_a_day => self.rows.push(e.leq(1.0)),
+                    None if n > 1 && !one_shift_a_day => self.rows.push(e.leq(started.max(1.0))),
                     None => {}
                 }
             }
@@ -515,10 +520,12 @@ impl<'a> Builder<'a> {
             let max_spd = pb.rules.max_shifts_per_day;
             if (idx.len() as u32) > max_spd {
                 let mut e = Expression::with_capacity(idx.len());
+                let mut started = 0;
                 for &i in idx {
                     e.add_mul(1.0, self.x[i]);
+                    started += u32::from(pinned.contains(&self.cols[i].shift));
                 }
-                self.rows.push(e.leq(f64::from(max_spd)));
+                self.rows.push(e.leq(f64::from(max_spd.max(started))));
             }
             // `max_day`
             if let Some(cap) = pb.people[p].contract.max_day {
@@ -826,20 +833,25 @@ impl<'a> Builder<'a> {
                 for &(coef, d) in terms {
                     let (var, constant) = worked_on(d);
                     fixed += coef * constant;
+                    // The whole row on the roster so far: the block's days as it has them
+                    // (a day the absence takes away still counts as worked there), the others
+                    // as fixed.
+                    so_far += if in_block.contains(&d) {
+                        coef * f64::from(u8::from(kept_days.contains(&(p, d))))
+                    } else {
+                        coef * constant
+                    };
                     if let Some(v) = var {
                         any = true;
                         // A pinned day is worked; another may be either.
                         let on = pinned_days.contains(&(p, d));
                         least += if on { coef } else { coef.min(0.0) };
-                        if kept_days.contains(&(p, d)) {
-                            so_far += coef;
-                        }
                         e.add_mul(coef, v);
                     }
                 }
                 if any {
                     self.rows
-                        .push(e.leq(rhs.max(fixed + least).max(fixed + so_far) - fixed));
+                        .push(e.leq(rhs.max(fixed + least).max(so_far) - fixed));
                 }
             };
             // The days whose rows may involve the block: the block's span, widened by `by`.
@@ -1144,12 +1156,13 @@ impl<'a> Builder<'a> {
                 }
                 let t = dd.open.start + si as u32 * slot;
                 let mut staffed = Expression::with_capacity(idx.len());
-                let mut n = 0u32;
+                let (mut n, mut booked) = (0u32, 0u32);
                 for &i in idx {
                     let s = &self.cols[i].shift.time;
                     if s.start <= t && t < s.end {
                         staffed.add_mul(1.0, self.x[i]);
                         n += 1;
+                        booked += u32::from(so_far.contains(&self.cols[i].shift));
                     }
                 }
                 // One integer "people on the desk" variable per slot keeps the rows below sparse.
@@ -1158,9 +1171,11 @@ impl<'a> Builder<'a> {
                     self.rows.push((staffed - sv).eq(0.0));
                     staffed = Expression::from(sv);
                 }
-                // `coverage_max`
+                // `coverage_max`, or what the roster being repaired already has there (more
+                // people booked by hand: no more than that).
                 if n > cover.max {
-                    self.rows.push(staffed.clone().leq(f64::from(cover.max)));
+                    self.rows
+                        .push(staffed.clone().leq(f64::from(cover.max.max(booked))));
                 }
                 // `coverage_min`
                 if cover.min > 0 && w.coverage_min > 0.0 {

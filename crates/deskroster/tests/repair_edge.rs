@@ -225,3 +225,85 @@ fn a_shift_cut_by_the_absence_counts_once_toward_a_weekly_cap() {
         broken(&sick, &rep.roster)
     );
 }
+
+/// P0 was booked by hand on two desks at once on Monday, 09:00-13:00 and 11:00-15:00, and has
+/// started both; P1 calls in sick from 16:00 the same day. The double booking is history: the
+/// repair keeps it, books nothing else over it, and still comes out.
+#[test]
+fn a_double_booking_already_worked_is_kept_and_the_repair_goes_on() {
+    let p = ProblemBuilder::new(monday(), 7)
+        .group("staff")
+        .desk("A", |d| {
+            d.open(Weekdays::all(), hours(8, 20))
+                .cover(hours(8, 20), 1, 1, 2)
+        })
+        .desk("B", |d| {
+            d.open(Weekdays::all(), hours(8, 20))
+                .cover(hours(8, 20), 0, 1, 2)
+        })
+        .person("P0", "staff", |b| {
+            b.available(Weekdays::all(), hours(8, 20))
+        })
+        .person("P1", "staff", |b| {
+            b.available(Weekdays::all(), hours(8, 20))
+        })
+        .build()
+        .expect("a valid problem");
+    let shift = |desk: usize, person: usize, from: u32, to: u32| Shift {
+        day: 0,
+        desk,
+        time: hours(from, to),
+        person,
+    };
+    let booked = [shift(0, 0, 9, 13), shift(1, 0, 11, 15)];
+    let current = Roster::new(vec![booked[0], booked[1], shift(0, 1, 15, 20)]);
+    let before = broken(&p, &current);
+    assert_eq!(before.len(), 1, "{before:?}");
+    let mut sick = p.clone();
+    sick.people[1].availability[0] = vec![hours(8, 16)];
+    let rep = repaired(&sick, &current, (0, 12));
+    for s in &booked {
+        assert!(
+            rep.roster.shifts.contains(s),
+            "{s:?} is gone: {:?}",
+            rep.roster.shifts
+        );
+    }
+    assert_eq!(broken(&sick, &rep.roster), before);
+}
+
+/// Two people were booked by hand on a desk that takes one, and both have started; one of them
+/// calls in sick for the afternoon. The crowded morning is history: the repair keeps it and
+/// still comes out.
+#[test]
+fn a_desk_crowded_by_hand_is_kept_and_the_repair_goes_on() {
+    let p = ProblemBuilder::new(monday(), 7)
+        .group("staff")
+        .desk("Desk", |d| {
+            d.open(Weekdays::all(), hours(8, 20))
+                .cover(hours(8, 20), 1, 1, 1)
+        })
+        .person("P0", "staff", |b| {
+            b.available(Weekdays::all(), hours(8, 20))
+        })
+        .person("P1", "staff", |b| {
+            b.available(Weekdays::all(), hours(8, 20))
+        })
+        .build()
+        .expect("a valid problem");
+    let shift = |person: usize, from: u32, to: u32| Shift {
+        day: 0,
+        desk: 0,
+        time: hours(from, to),
+        person,
+    };
+    let current = Roster::new(vec![shift(0, 9, 13), shift(1, 9, 13), shift(1, 14, 18)]);
+    let before = broken(&p, &current);
+    assert!(!before.is_empty());
+    let mut sick = p.clone();
+    sick.people[1].availability[0] = vec![hours(8, 13)];
+    let rep = repaired(&sick, &current, (0, 12));
+    assert!(rep.roster.shifts.contains(&shift(0, 9, 13)));
+    assert!(rep.roster.shifts.contains(&shift(1, 9, 13)));
+    assert!(!rep.roster.shifts.contains(&shift(1, 14, 18)));
+}

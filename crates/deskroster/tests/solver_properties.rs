@@ -124,7 +124,8 @@ struct PersonSpec {
     /// Most hours over the term.
     max_term: Option<u32>,
     /// A day with a fixed two-hour assignment at Desk 0, where the person's window and the
-    /// desk's hours allow it (and no run or weekend rule could forbid the day).
+    /// desk's hours allow it (and no run or weekend rule could forbid the day; the first such
+    /// person only).
     fixed: Option<usize>,
 }
 
@@ -310,7 +311,11 @@ fn build(spec: &Spec) -> Problem {
             }
             let desk0 = &spec.desks[0];
             let may_staff_0 = ps.desks == 0 || ps.desks & 1 != 0;
-            if let (Some(day), true, None, None) = (ps.fixed, may_staff_0, ps.runs, ps.caps.1) {
+            // One person at most: two fixed at once could pass the desk's `max` (hard).
+            let first_fixed = spec.people.iter().position(|q| q.fixed.is_some()) == Some(i);
+            if let (Some(day), true, true, None, None) =
+                (ps.fixed, first_fixed, may_staff_0, ps.runs, ps.caps.1)
+            {
                 let window = ps.windows.get(day).copied().flatten();
                 let open = desk0.closed != Some(day);
                 if let (Some((from, hours)), Some(date), true) = (window, dates.get(day), open) {

@@ -1006,29 +1006,17 @@ impl<'a> Builder<'a> {
                         n += 1;
                     }
                 }
-                let used = self
-                    .block
-                    .context
-                    .iter()
-                    .filter(|s| {
-                        s.person == p
-                            && pb
-                                .templates
-                                .get(t)
-                                .is_some_and(|tt| tt.desk == s.desk && tt.time == s.time)
-                    })
-                    .count() as u32;
+                // The person's shifts of template `t`.
+                let of_t = |s: &&Shift| {
+                    s.person == p
+                        && pb
+                            .templates
+                            .get(t)
+                            .is_some_and(|tt| tt.desk == s.desk && tt.time == s.time)
+                };
+                let used = self.block.context.iter().filter(of_t).count() as u32;
                 if n + used > lim {
-                    let worked = kept
-                        .iter()
-                        .filter(|s| {
-                            s.person == p
-                                && pb
-                                    .templates
-                                    .get(t)
-                                    .is_some_and(|tt| tt.desk == s.desk && tt.time == s.time)
-                        })
-                        .count() as f64;
+                    let worked = kept.iter().filter(of_t).count() as f64;
                     self.rows
                         .push(e.leq((f64::from(lim) - f64::from(used)).max(worked)));
                 }

@@ -43,6 +43,28 @@ fn week(
         .expect("a valid problem")
 }
 
+/// A week of `desks` open 08:00-20:00, each wanting `min`..`max` people (target `max`); P0
+/// (under `p0`) available 08:00-20:00, P1 available `p1_hours`.
+fn all_day(
+    desks: &[(&str, u32, u32)],
+    p0: impl FnOnce(PersonBuilder) -> PersonBuilder,
+    p1_hours: TimeRange,
+) -> Problem {
+    let mut b = ProblemBuilder::new(monday(), 7).group("staff");
+    for &(name, min, max) in desks {
+        b = b.desk(name, |d| {
+            d.open(Weekdays::all(), hours(8, 20))
+                .cover(hours(8, 20), min, max, max)
+        });
+    }
+    b.person("P0", "staff", |b| {
+        p0(b.available(Weekdays::all(), hours(8, 20)))
+    })
+    .person("P1", "staff", |b| b.available(Weekdays::all(), p1_hours))
+    .build()
+    .expect("a valid problem")
+}
+
 /// The morning shift of `person` on each of `days`.
 fn mornings(person: usize, days: &[usize]) -> Vec<Shift> {
     days.iter()
@@ -185,21 +207,7 @@ fn a_roster_edited_past_the_weekend_limit_is_still_repaired() {
 /// ends above the cap.
 #[test]
 fn a_shift_cut_by_the_absence_counts_once_toward_a_weekly_cap() {
-    let p = ProblemBuilder::new(monday(), 7)
-        .group("staff")
-        .desk("Desk", |d| {
-            d.open(Weekdays::all(), hours(8, 20))
-                .cover(hours(8, 20), 1, 2, 2)
-        })
-        .person("P0", "staff", |b| {
-            b.available(Weekdays::all(), hours(8, 20))
-                .max_week_hours(12)
-        })
-        .person("P1", "staff", |b| {
-            b.available(Weekdays::all(), hours(8, 12))
-        })
-        .build()
-        .expect("a valid problem");
+    let p = all_day(&[("Desk", 1, 2)], |b| b.max_week_hours(12), hours(8, 12));
     let mut shifts = mornings(0, &[0, 1, 3]);
     shifts.extend(mornings(1, &[0, 1, 2, 3, 4, 5, 6]));
     let current = Roster::new(shifts);
@@ -231,24 +239,7 @@ fn a_shift_cut_by_the_absence_counts_once_toward_a_weekly_cap() {
 /// repair keeps it, books nothing else over it, and still comes out.
 #[test]
 fn a_double_booking_already_worked_is_kept_and_the_repair_goes_on() {
-    let p = ProblemBuilder::new(monday(), 7)
-        .group("staff")
-        .desk("A", |d| {
-            d.open(Weekdays::all(), hours(8, 20))
-                .cover(hours(8, 20), 1, 1, 2)
-        })
-        .desk("B", |d| {
-            d.open(Weekdays::all(), hours(8, 20))
-                .cover(hours(8, 20), 0, 1, 2)
-        })
-        .person("P0", "staff", |b| {
-            b.available(Weekdays::all(), hours(8, 20))
-        })
-        .person("P1", "staff", |b| {
-            b.available(Weekdays::all(), hours(8, 20))
-        })
-        .build()
-        .expect("a valid problem");
+    let p = all_day(&[("A", 1, 1), ("B", 0, 1)], |b| b, hours(8, 20));
     let shift = |desk: usize, person: usize, from: u32, to: u32| Shift {
         day: 0,
         desk,
@@ -277,20 +268,7 @@ fn a_double_booking_already_worked_is_kept_and_the_repair_goes_on() {
 /// still comes out.
 #[test]
 fn a_desk_crowded_by_hand_is_kept_and_the_repair_goes_on() {
-    let p = ProblemBuilder::new(monday(), 7)
-        .group("staff")
-        .desk("Desk", |d| {
-            d.open(Weekdays::all(), hours(8, 20))
-                .cover(hours(8, 20), 1, 1, 1)
-        })
-        .person("P0", "staff", |b| {
-            b.available(Weekdays::all(), hours(8, 20))
-        })
-        .person("P1", "staff", |b| {
-            b.available(Weekdays::all(), hours(8, 20))
-        })
-        .build()
-        .expect("a valid problem");
+    let p = all_day(&[("Desk", 1, 1)], |b| b, hours(8, 20));
     let shift = |person: usize, from: u32, to: u32| Shift {
         day: 0,
         desk: 0,

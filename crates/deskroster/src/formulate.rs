@@ -790,12 +790,16 @@ impl<'a> Builder<'a> {
                         let units = ((need + g - 1) / g) as f64;
                         if block.base.is_some() {
                             // A repair: an absence may leave the minimum out of reach, and a
-                            // sick call must still get a roster. Each missing slot's worth of
-                            // work costs what a hole's slot does, so the minimum is kept
-                            // wherever the roster can keep it.
+                            // sick call must still get a roster. Each hour short costs what a
+                            // person-hour of a hole does, so the minimum is kept wherever the
+                            // roster can keep it.
                             let short = self.continuous(units);
-                            let per_unit =
-                                w.coverage_min * block.must_scale * g as f64 / f64::from(slot);
+                            let scale = if block.must_scale > 0.0 {
+                                block.must_scale
+                            } else {
+                                1.0
+                            };
+                            let per_unit = w.coverage_min * scale * g as f64 / 60.0;
                             self.objective.add_mul(per_unit, short);
                             self.rows.push((e + short).geq(units));
                         } else {

@@ -513,7 +513,11 @@ fn repair_and_write(
         for v in check_roster(&term.problem, &rep.roster)
             .violations
             .iter()
-            .filter(|v| !rep.prior_violations.iter().any(|p| same_breach(p, v)))
+            .filter(|v| {
+                !rep.prior_violations
+                    .iter()
+                    .any(|p| repair::same_breach(p, v))
+            })
         {
             eprintln!(
                 "note: after this change no roster can keep a hard rule: {}",
@@ -559,14 +563,6 @@ fn started(problem: &Problem, s: &deskroster::Shift, now: NaiveDateTime) -> bool
     })
 }
 
-/// The same breach in two rosters: a breach the roster already had may change its figure (a
-/// hand edit past a weekly cap that a repair keeps no worse, or makes better), so the same rule
-/// for the same person, day and desk counts as the same.
-fn same_breach(a: &deskroster::check::Violation, b: &deskroster::check::Violation) -> bool {
-    a.message == b.message
-        || (a.rule == b.rule && a.person == b.person && a.day == b.day && a.desk == b.desk)
-}
-
 fn verify_repair(
     problem: &Problem,
     rep: &repair::Repair,
@@ -591,7 +587,7 @@ fn verify_repair(
             !rep.prior_violations
                 .iter()
                 .chain(&forced)
-                .any(|p| same_breach(p, v))
+                .any(|p| repair::same_breach(p, v))
         })
         .collect();
     if !new.is_empty() {

@@ -666,6 +666,22 @@ impl<'a> Builder<'a> {
             block.pinned.iter().map(|s| (s.person, s.day)).collect();
         // The days of the roster so far (`kept`, above).
         let kept_days: HashSet<(usize, usize)> = kept.iter().map(|s| (s.person, s.day)).collect();
+        // `kept` by person, and each person's days in it, sorted (a search part of Curtois 24
+        // pins tens of thousands of shifts: every person's rows must not scan them all).
+        let mut kept_of: Vec<Vec<Shift>> = vec![Vec::new(); pb.people.len()];
+        for s in &kept {
+            if let Some(v) = kept_of.get_mut(s.person) {
+                v.push(*s);
+            }
+        }
+        let kept_days_of: Vec<Vec<usize>> = kept_of
+            .iter()
+            .map(|v| {
+                let mut d: Vec<usize> = v.iter().map(|s| s.day).collect();
+                d.dedup();
+                d
+            })
+            .collect();
         for p in (0..pb.people.len()).filter(|&p| !kept_whole[p]) {
             let person = &pb.people[p];
             let ctx_minutes = |pred: &dyn Fn(usize) -> bool| -> u32 {
@@ -683,8 +699,9 @@ impl<'a> Builder<'a> {
             // The person's minutes on the block's days that satisfy `pred` in `kept` (above):
             // a cap already exceeded allows that much, no more.
             let kept_minutes = |pred: &dyn Fn(usize) -> bool| -> u32 {
-                kept.iter()
-                    .filter(|s| s.person == p && pred(s.day))
+                kept_of[p]
+                    .iter()
+                    .filter(|s| pred(s.day))
                     .map(|s| s.time.minutes())
                     .sum()
             };
@@ -746,9 +763,9 @@ impl<'a> Builder<'a> {
                         .collect();
                     let left = f64::from(cap) - ctx_days.len() as f64;
                     if n as f64 > left {
-                        let worked = kept_days
+                        let worked = kept_days_of[p]
                             .iter()
-                            .filter(|&&(q, d)| q == p && pb.week_of(d) == wk)
+                            .filter(|&&d| pb.week_of(d) == wk)
                             .count() as f64;
                         self.rows.push(e.leq(left.max(worked)));
                     }
@@ -967,10 +984,10 @@ impl<'a> Builder<'a> {
                     .collect();
                 let cap = cap.saturating_sub(fixed_weekends.len() as u32);
                 // Weekends the block's roster so far works.
-                let worked = kept_days
+                let worked = kept_days_of[p]
                     .iter()
-                    .filter(|&&(q, d)| q == p && pb.is_weekend(d))
-                    .map(|&(_, d)| pb.week_of(d))
+                    .filter(|&&d| pb.is_weekend(d))
+                    .map(|&d| pb.week_of(d))
                     .filter(|wk| !fixed_weekends.contains(wk))
                     .collect::<HashSet<usize>>()
                     .len() as u32;
@@ -1020,7 +1037,7 @@ impl<'a> Builder<'a> {
                 };
                 let used = self.block.context.iter().filter(of_t).count() as u32;
                 if n + used > lim {
-                    let worked = kept.iter().filter(of_t).count() as f64;
+                    let worked = kept_of[p].iter().filter(of_t).count() as f64;
                     self.rows
                         .push(e.leq((f64::from(lim) - f64::from(used)).max(worked)));
                 }

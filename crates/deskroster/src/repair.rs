@@ -212,6 +212,13 @@ fn keep_started(problem: &Problem, s: &Shift) -> Option<Shift> {
     TimeRange::new(s.time.start, end).map(|time| Shift { time, ..*s })
 }
 
+/// The same breach in two rosters: the same rule for the same person, day and desk (its figure
+/// may differ: a weekly cap passed by a hand edit that a repair keeps no worse).
+pub fn same_breach(a: &Violation, b: &Violation) -> bool {
+    a.message == b.message
+        || (a.rule == b.rule && a.person == b.person && a.day == b.day && a.desk == b.desk)
+}
+
 fn holes_of(problem: &Problem, roster: &Roster) -> Vec<Shortfall> {
     check(problem, roster)
         .shortfalls
@@ -286,15 +293,36 @@ pub fn repair(
 
     let mut best = solve_window(problem, current, &kept, &history, &days, earliest, options)?;
     let mut holes_after = holes_of(problem, &best.0);
-    if holes_after.iter().any(|h| days.contains(&h.day)) {
-        // Widen to the whole weeks: someone's weekly cap may be freed by moving another day.
-        let weeks: BTreeSet<usize> = days.iter().map(|&d| problem.week_of(d)).collect();
+    // Hard rules the repair leaves broken that the roster did not break before: the absence
+    // can break a run rule whose other days lie outside the re-solved ones (a minimum run whose
+    // first day the person can no longer work), which only a wider window can mend.
+    let breaches = |roster: &Roster| {
+        check(problem, roster)
+            .violations
+            .iter()
+            .filter(|v| v.rule != crate::check::HardRule::Availability)
+            .filter(|v| !prior_violations.iter().any(|p| same_breach(p, v)))
+            .count()
+    };
+    let broken = breaches(&best.0);
+    if holes_after.iter().any(|h| days.contains(&h.day)) || broken > 0 {
+        // Widen to the whole weeks: someone's weekly cap may be freed by moving another day;
+        // for a broken rule, the weeks around them too (a run may go on across Sunday).
+        let mut weeks: BTreeSet<usize> = days.iter().map(|&d| problem.week_of(d)).collect();
+        if broken > 0 {
+            let around: Vec<usize> = weeks
+                .iter()
+                .flat_map(|&w| [w.saturating_sub(1), w + 1])
+                .collect();
+            weeks.extend(around);
+        }
         let wide: BTreeSet<usize> = (0..problem.days.len())
             .filter(|&d| weeks.contains(&problem.week_of(d)) && (d >= earliest.0))
             .collect();
         if wide.len() > days.len() {
             let alt = solve_window(problem, current, &kept, &history, &wide, earliest, options)?;
-            if alt.1 + 1e-9 < best.1 {
+            let alt_broken = breaches(&alt.0);
+            if alt_broken < broken || alt_broken == broken && alt.1 + 1e-9 < best.1 {
                 holes_after = holes_of(problem, &alt.0);
                 best = alt;
                 days = wide;

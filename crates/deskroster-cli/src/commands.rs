@@ -499,7 +499,7 @@ fn repair_and_write(
     let result = repair::repair(&term.problem, current, &options);
     pb.finish_and_clear();
     let rep = result.map_err(solve_failure)?;
-    let files = repair_files(&term.problem, &rep, now)?;
+    let (files, report) = repair_files(&term.problem, &rep, now)?;
     keep_history(dir, roster_path, &stamp()).map_err(|e| fail(Exit::Internal, e))?;
     write_all(dir, &files).map_err(|e| fail(Exit::Internal, e))?;
     if !quiet {
@@ -510,15 +510,11 @@ fn repair_and_write(
             );
         }
         // Rules the absence itself puts out of reach (a term minimum; a shift cut short).
-        for v in check_roster(&term.problem, &rep.roster)
-            .violations
-            .iter()
-            .filter(|v| {
-                !rep.prior_violations
-                    .iter()
-                    .any(|p| repair::same_breach(p, v))
-            })
-        {
+        for v in report.violations.iter().filter(|v| {
+            !rep.prior_violations
+                .iter()
+                .any(|p| repair::same_breach(p, v))
+        }) {
             eprintln!(
                 "note: after this change no roster can keep a hard rule: {}",
                 v.message
@@ -547,12 +543,12 @@ fn repair_files(
     problem: &Problem,
     rep: &repair::Repair,
     now: NaiveDateTime,
-) -> Result<Vec<OutputFile>, Failure> {
+) -> Result<(Vec<OutputFile>, deskroster::check::Report), Failure> {
     let report = verify_repair(problem, rep, now)?;
     let mut files = output::solve_outputs(problem, &rep.roster, Some(&rep.summary), &report)
         .map_err(|e| fail(Exit::Internal, e.to_string()))?;
     files.extend(repair::outputs(problem, rep).map_err(|e| fail(Exit::Internal, e.to_string()))?);
-    Ok(files)
+    Ok((files, report))
 }
 
 /// True when the shift started before `now` (it is history: a repair never changes it).

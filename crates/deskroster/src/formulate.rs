@@ -850,14 +850,14 @@ impl<'a> Builder<'a> {
                 let mut e = Expression::default();
                 // The fixed days' part, the least the whole left side can be, and its value on
                 // the roster so far.
-                let (mut any, mut fixed, mut least, mut so_far) = (false, 0.0, 0.0, 0.0);
+                let (mut any, mut fixed, mut least, mut as_kept) = (false, 0.0, 0.0, 0.0);
                 for &(coef, d) in terms {
                     let (var, constant) = worked_on(d);
                     fixed += coef * constant;
                     // The whole row on the roster so far: the block's days as it has them
                     // (a day the absence takes away still counts as worked there), the others
                     // as fixed.
-                    so_far += if in_block.contains(&d) {
+                    as_kept += if in_block.contains(&d) {
                         coef * f64::from(u8::from(kept_days.contains(&(p, d))))
                     } else {
                         coef * constant
@@ -872,7 +872,7 @@ impl<'a> Builder<'a> {
                 }
                 if any {
                     self.rows
-                        .push(e.leq(rhs.max(fixed + least).max(so_far) - fixed));
+                        .push(e.leq(rhs.max(fixed + least).max(as_kept) - fixed));
                 }
             };
             // The days whose rows may involve the block: the block's span, widened by `by`.

@@ -220,8 +220,11 @@ pub fn same_breach(a: &Violation, b: &Violation) -> bool {
 }
 
 fn holes_of(problem: &Problem, roster: &Roster) -> Vec<Shortfall> {
-    check(problem, roster)
-        .shortfalls
+    holes_in(problem, check(problem, roster).shortfalls)
+}
+
+fn holes_in(problem: &Problem, shortfalls: Vec<Shortfall>) -> Vec<Shortfall> {
+    shortfalls
         .into_iter()
         .filter(|s| is_hole(problem, s))
         .collect()
@@ -292,19 +295,40 @@ pub fn repair(
     days.retain(|&d| d >= earliest.0);
 
     let mut best = solve_window(problem, current, &kept, &history, &days, earliest, options)?;
-    let mut holes_after = holes_of(problem, &best.0);
-    // Hard rules the repair leaves broken that the roster did not break before: the absence
-    // can break a run rule whose other days lie outside the re-solved ones (a minimum run whose
-    // first day the person can no longer work), which only a wider window can mend.
-    let breaches = |roster: &Roster| {
-        check(problem, roster)
+    // Hard rules the repair leaves broken that neither the roster before nor the shifts already
+    // worked break: the absence can break a run rule whose other days lie outside the re-solved
+    // ones (a minimum run whose first day the person can no longer work), which only a wider
+    // window can mend. A shift cut short where its person left breaks its rule whatever the
+    // window, so it asks for no wider one; so does any upper limit the shifts already worked
+    // pass, while a minimum they alone fall short of (a term minimum, a run) later days may
+    // still meet. One check of a roster gives its holes and breaches.
+    let forced: Vec<Violation> = check(problem, &Roster::new(history.clone()))
+        .violations
+        .into_iter()
+        .filter(|v| {
+            use crate::check::HardRule as R;
+            !matches!(
+                v.rule,
+                R::MinTerm | R::MinConsecutiveDays | R::MinConsecutiveDaysOff | R::Fixed
+            )
+        })
+        .collect();
+    let outcome = |roster: &Roster| {
+        let report = check(problem, roster);
+        let broken = report
             .violations
             .iter()
             .filter(|v| v.rule != crate::check::HardRule::Availability)
-            .filter(|v| !prior_violations.iter().any(|p| same_breach(p, v)))
-            .count()
+            .filter(|v| {
+                !prior_violations
+                    .iter()
+                    .chain(&forced)
+                    .any(|p| same_breach(p, v))
+            })
+            .count();
+        (holes_in(problem, report.shortfalls), broken)
     };
-    let broken = breaches(&best.0);
+    let (mut holes_after, broken) = outcome(&best.0);
     if holes_after.iter().any(|h| days.contains(&h.day)) || broken > 0 {
         // Widen to the whole weeks: someone's weekly cap may be freed by moving another day;
         // for a broken rule, the weeks around them too (a run may go on across Sunday).
@@ -321,9 +345,9 @@ pub fn repair(
             .collect();
         if wide.len() > days.len() {
             let alt = solve_window(problem, current, &kept, &history, &wide, earliest, options)?;
-            let alt_broken = breaches(&alt.0);
+            let (alt_holes, alt_broken) = outcome(&alt.0);
             if alt_broken < broken || alt_broken == broken && alt.1 + 1e-9 < best.1 {
-                holes_after = holes_of(problem, &alt.0);
+                holes_after = alt_holes;
                 best = alt;
                 days = wide;
             }

@@ -171,6 +171,9 @@ fn main() {
                 if !report.violations.is_empty() {
                     failed = true;
                     note = format!(" ({} broken rules!)", report.violations.len());
+                    for v in &report.violations {
+                        eprintln!("instance {n}: broken: {}", v.message);
+                    }
                 }
                 if (ours - sol.summary.objective).abs() > 1e-6 {
                     // Seen only at a time limit: HiGHS's incumbent may keep a cover slack above

@@ -846,6 +846,7 @@ impl<'a> Builder<'a> {
             // day inside a minimum run, with the day before already worked) asks only that the
             // block not make it worse. Fixed are the context's days and the block's pinned ones;
             // a row the roster being repaired breaks (`kept`) allows what it has.
+            let repairing = self.block.base.is_some();
             let mut run_row = |terms: &[(f64, usize)], rhs: f64| {
                 let mut e = Expression::default();
                 // The fixed days' part, the least the whole left side can be, and its value on
@@ -869,6 +870,12 @@ impl<'a> Builder<'a> {
                         least += if on { coef } else { coef.min(0.0) };
                         e.add_mul(coef, v);
                     }
+                }
+                // Outside a repair the pinned shifts are a part of a roster (the people and
+                // days a search part keeps), not all of it: the days it frees would count as
+                // off, and a minimum run would look broken where it is not.
+                if !repairing {
+                    as_kept = f64::NEG_INFINITY;
                 }
                 if any {
                     self.rows
@@ -1903,6 +1910,14 @@ pub(crate) fn solve_block(
                     return Ok(found);
                 }
             }
+            // Long template rosters: a first roster by annealing (see `anneal`).
+            let annealed = if std::env::var_os("DESKROSTER_NO_ANNEAL").is_none()
+                && crate::anneal::applies(problem, block)
+            {
+                anneal_first(problem, block, &settings, limit)?
+            } else {
+                None
+            };
             let full = model(formulation)?;
             if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
                 eprintln!(
@@ -1932,10 +1947,13 @@ pub(crate) fn solve_block(
                     // A search stopped by its limit may overstate (or, within tolerances,
                     // understate) its roster's cost: start from the exact value.
                     let exact = evaluate(problem, block, &settings, &out.shifts)?;
-                    let start = BlockOutcome {
-                        objective: exact,
-                        ..out
-                    };
+                    let start = better_start(
+                        BlockOutcome {
+                            objective: exact,
+                            ..out
+                        },
+                        annealed,
+                    );
                     let person_days = block.days.len() * problem.people.len();
                     if colgen && person_days <= COLGEN_AFTER_FULL_MAX_PERSON_DAYS {
                         let f = formulate(problem, block)?;
@@ -1947,6 +1965,17 @@ pub(crate) fn solve_block(
                     }
                     let stop = search_until(deadline, limit);
                     crate::lns::improve(problem, block, &settings, start, stop)
+                }
+                // No roster from the full model, but one from the annealing: search from it.
+                Err(BlockError::NoSolution) if annealed.is_some() => {
+                    let start = annealed.ok_or(BlockError::NoSolution)?;
+                    crate::lns::improve(
+                        problem,
+                        block,
+                        &settings,
+                        start,
+                        search_until(deadline, limit),
+                    )
                 }
                 // No roster yet: the full model keeps the rest of the time.
                 Err(BlockError::NoSolution) => {
@@ -1994,6 +2023,101 @@ pub(crate) fn solve_block(
         }
         None => out,
     })
+}
+
+/// Share of a block's time limit (before the search) the annealing runs for.
+const ANNEAL_SHARE: f64 = 0.3;
+
+/// Share of a block's time limit for mending what the annealing left broken.
+const ANNEAL_MEND_SHARE: f64 = 0.1;
+
+/// A first roster by annealing (see `anneal`), with what it leaves broken mended by solving
+/// the people concerned exactly while everyone else keeps their line. `None` when the mending
+/// finds no roster in its time.
+fn anneal_first(
+    problem: &Problem,
+    block: &Block,
+    settings: &BlockSettings,
+    limit: f64,
+) -> Result<Option<BlockOutcome>, BlockError> {
+    let Some(found) = crate::anneal::anneal(problem, limit * ANNEAL_SHARE, 1) else {
+        return Ok(None);
+    };
+    let whole = !found.broken.contains(&true);
+    let annealed_cost = found.cost;
+    let shifts = if !whole {
+        let kept = |p: usize| !found.broken[p];
+        let mend = Block {
+            pinned: found
+                .shifts
+                .iter()
+                .filter(|s| kept(s.person))
+                .copied()
+                .collect(),
+            frozen: (0..problem.people.len())
+                .filter(|&p| kept(p))
+                .flat_map(|p| block.days.iter().map(move |&d| (p, d)))
+                .collect(),
+            ..block.clone()
+        };
+        let st = BlockSettings {
+            time_limit: Some(limit * ANNEAL_MEND_SHARE),
+            gap: 0.0,
+            initial: None,
+            export: None,
+            warm_start: false,
+            cutoff: None,
+            known_bound: None,
+            ..settings.clone()
+        };
+        let mended = formulate(problem, &mend).and_then(|f| f.solve(&st));
+        if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
+            eprintln!(
+                "anneal: mending {} people: {}",
+                found.broken.iter().filter(|&&b| b).count(),
+                mended
+                    .as_ref()
+                    .map_or_else(|e| format!("{e:?}"), |o| format!("{:.1}", o.objective))
+            );
+        }
+        match mended {
+            Ok(out) => {
+                let mut all: Vec<Shift> = mend.pinned.iter().chain(&out.shifts).copied().collect();
+                all.sort();
+                all.dedup();
+                all
+            }
+            Err(BlockError::NoSolution | BlockError::Infeasible | BlockError::NothingCheaper) => {
+                return Ok(None)
+            }
+            Err(e) => return Err(e),
+        }
+    } else {
+        found.shifts
+    };
+    let objective = evaluate(problem, block, settings, &shifts)?;
+    // The annealing's count of a roster that keeps every rule is the objective.
+    debug_assert!(!whole || (objective - annealed_cost).abs() <= 1e-6 * objective.abs().max(1.0));
+    Ok(Some(BlockOutcome {
+        shifts,
+        objective,
+        bound: 0.0,
+        proven: false,
+        columns: 0,
+        rows: 0,
+    }))
+}
+
+/// The cheaper of the full model's roster and the annealing's, with the full model's bound.
+fn better_start(full: BlockOutcome, annealed: Option<BlockOutcome>) -> BlockOutcome {
+    match annealed {
+        Some(a) if a.objective < full.objective => BlockOutcome {
+            shifts: a.shifts,
+            objective: a.objective,
+            ..full
+        },
+        _ => full,
+    }
 }
 
 /// `out` with the settings' known bound taken into account (at most its objective), proven when
@@ -2456,6 +2580,44 @@ pub(crate) fn export(problem: &Problem, block: &Block, path: &Path) -> Result<()
 mod heuristic_tests {
     use super::*;
     use crate::synth::{generate, SynthSpec};
+
+    #[test]
+    fn a_search_part_keeps_a_minimum_run_around_a_kept_day() {
+        // One person over seven weeks (long enough for run rows rather than a run network),
+        // runs of at least 2 days (those touching the horizon's ends exempt); only day 24 asks
+        // for someone. A search part keeps day 24 as the incumbent has it (worked) and frees
+        // the other days: the cheapest roster works a neighbouring day too (one shift over
+        // cover: 1), not day 24 alone (0). The pinned day must not be read as a run the roster
+        // already breaks, as in a repair.
+        let days = 49;
+        let mut text = format!(
+            "SECTION_HORIZON\n{days}\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\n\
+             A,D={days},23520,0,7,2,1,7\n\nSECTION_DAYS_OFF\nA\n\nSECTION_COVER\n",
+        );
+        for d in 0..days {
+            text += &format!("{d},D,{},100,1\n", u8::from(d == 24));
+        }
+        let p = crate::curtois::parse(&text, "t").expect("parses");
+        let t = &p.templates[0];
+        let kept = Shift {
+            day: 24,
+            desk: t.desk,
+            time: t.time,
+            person: 0,
+        };
+        let part = Block {
+            days: (0..days).collect(),
+            pinned: vec![kept],
+            frozen: [(0, 24)].into_iter().collect(),
+            ..Block::default()
+        };
+        let out = formulate(&p, &part)
+            .and_then(|f| f.solve(&BlockSettings::default()))
+            .expect("solves");
+        let report = crate::check::check(&p, &crate::model::Roster::new(out.shifts));
+        assert!(report.violations.is_empty(), "{:?}", report.violations);
+        assert_eq!(out.objective, 1.0);
+    }
 
     #[test]
     fn an_exported_model_carries_the_objective_constant() {

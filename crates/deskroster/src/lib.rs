@@ -8,6 +8,7 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+mod anneal;
 pub mod builder;
 pub mod capacity;
 pub mod check;

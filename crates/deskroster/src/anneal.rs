@@ -292,6 +292,161 @@ impl<'a> Grid<'a> {
     }
 }
 
+/// What the search keeps of one person's line, so that a change is priced by reading only the
+/// days around it (on Curtois 22, 364 days, reading the whole line took most of each move).
+#[derive(Clone, Debug, PartialEq)]
+struct Tally {
+    cost: f64,
+    /// Broken units of runs and successions.
+    local: u64,
+    counts: Vec<u32>,
+    minutes: u32,
+    /// Worked days of each weekend.
+    weekend_days: Vec<u8>,
+    weekends: u32,
+}
+
+impl Grid<'_> {
+    fn on(t: u16) -> bool {
+        t != OFF
+    }
+
+    /// The tally of person `p`'s whole line.
+    fn tally(&self, p: usize, line: &[u16]) -> Tally {
+        let weekends = self.weekend.iter().flatten().max().map_or(0, |w| w + 1);
+        let mut tally = Tally {
+            cost: 0.0,
+            local: self.local(p, line, 0, self.days),
+            counts: vec![0; self.templates],
+            minutes: 0,
+            weekend_days: vec![0; weekends],
+            weekends: 0,
+        };
+        for (d, &t) in line.iter().enumerate() {
+            self.add(p, &mut tally, d, t, true);
+        }
+        tally
+    }
+
+    /// Adds (or takes away) choice `t` on day `d` to `tally`, but for the local part.
+    fn add(&self, p: usize, tally: &mut Tally, d: usize, t: u16, adding: bool) {
+        if t == OFF {
+            return;
+        }
+        let ti = usize::from(t);
+        let cost = self.cost[(p * self.days + d) * self.templates + ti];
+        if adding {
+            tally.cost += cost;
+            tally.counts[ti] += 1;
+            tally.minutes += self.minutes[ti];
+        } else {
+            tally.cost -= cost;
+            tally.counts[ti] -= 1;
+            tally.minutes -= self.minutes[ti];
+        }
+        if let Some(w) = self.weekend[d] {
+            let days = &mut tally.weekend_days[w];
+            if adding {
+                *days += 1;
+                tally.weekends += u32::from(*days == 1);
+            } else {
+                *days -= 1;
+                tally.weekends -= u32::from(*days == 0);
+            }
+        }
+    }
+
+    /// Broken units of person `p` by their tally.
+    fn broken(&self, p: usize, tally: &Tally) -> u64 {
+        let c = &self.problem.people[p].contract;
+        let limits = &self.limit[p * self.templates..(p + 1) * self.templates];
+        let mut broken = tally.local;
+        for (&n, &limit) in tally.counts.iter().zip(limits) {
+            broken += u64::from(n.saturating_sub(limit));
+        }
+        let unit = |excess: u32| u64::from(excess.div_ceil(TERM_UNIT_MINUTES));
+        if let Some(max) = c.max_term {
+            broken += unit(tally.minutes.saturating_sub(max));
+        }
+        if let Some(min) = c.min_term {
+            broken += unit(min.saturating_sub(tally.minutes));
+        }
+        if let Some(max) = c.max_weekends {
+            broken += u64::from(tally.weekends.saturating_sub(max));
+        }
+        broken
+    }
+
+    /// Broken units of the runs wholly inside days `lo..hi` of `line` (runs touching the
+    /// horizon's ends exempt from the minimums) and of the successions within it. `lo` and `hi`
+    /// must be run boundaries.
+    fn local(&self, p: usize, line: &[u16], lo: usize, hi: usize) -> u64 {
+        let c = &self.problem.people[p].contract;
+        let max_run = c.max_consecutive_days.unwrap_or(u32::MAX);
+        let min_run = c.min_consecutive_days.unwrap_or(0);
+        let min_off = c.min_consecutive_days_off.unwrap_or(0);
+        let mut broken = 0u64;
+        let mut first = lo;
+        while first < hi {
+            let on = Self::on(line[first]);
+            let mut end = first + 1;
+            while end < hi && Self::on(line[end]) == on {
+                end += 1;
+            }
+            let len = (end - first) as u32;
+            let inner = first > 0 && end < self.days;
+            if on {
+                broken += u64::from(len.saturating_sub(max_run));
+                if inner {
+                    broken += u64::from(min_run.saturating_sub(len));
+                }
+                for d in first + 1..end {
+                    let (a, b) = (usize::from(line[d - 1]), usize::from(line[d]));
+                    broken += u64::from(self.forbidden[a * self.templates + b]);
+                }
+            } else if inner {
+                broken += u64::from(min_off.saturating_sub(len));
+            }
+            first = end;
+        }
+        broken
+    }
+
+    /// The run boundaries around days `from..to` of `line`: from the start of the run holding
+    /// the day before to the end of the run holding the day after.
+    fn window(&self, line: &[u16], from: usize, to: usize) -> (usize, usize) {
+        let mut lo = from;
+        if lo > 0 {
+            lo -= 1;
+            let on = Self::on(line[lo]);
+            while lo > 0 && Self::on(line[lo - 1]) == on {
+                lo -= 1;
+            }
+        }
+        let mut hi = to;
+        if hi < self.days {
+            let on = Self::on(line[hi]);
+            while hi < self.days && Self::on(line[hi]) == on {
+                hi += 1;
+            }
+        }
+        (lo, hi)
+    }
+
+    /// `tally` (of `old`) turned into the tally of `new`, which differs from `old` only on days
+    /// `from..to`.
+    fn retally(&self, p: usize, tally: &mut Tally, old: &[u16], new: &[u16], from: usize, to: usize) {
+        let (lo, hi) = self.window(old, from, to);
+        tally.local = tally.local + self.local(p, new, lo, hi) - self.local(p, old, lo, hi);
+        for d in from..to {
+            if old[d] != new[d] {
+                self.add(p, tally, d, old[d], false);
+                self.add(p, tally, d, new[d], true);
+            }
+        }
+    }
+}
+
 /// One move of the search.
 enum Move {
     /// Person `p`'s days `a` and `b` trade their choices.
@@ -325,11 +480,14 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
         .collect();
     let mut line = vec![OFF; people * days];
     let mut count = vec![0i64; days * templates];
-    let mut person: Vec<(f64, u64)> = (0..people)
-        .map(|p| grid.person(p, &line[p * days..(p + 1) * days]))
+    let mut tallies: Vec<Tally> = (0..people)
+        .map(|p| grid.tally(p, &line[p * days..(p + 1) * days]))
         .collect();
+    let mut broken_of: Vec<u64> = (0..people).map(|p| grid.broken(p, &tallies[p])).collect();
+    let (mut after_p, mut after_q) = (tallies[0].clone(), tallies[0].clone());
     let mut cover: f64 = (0..days * templates).map(|i| grid.cover_cost(i, 0)).sum();
-    let mut broken: u64 = person.iter().map(|x| x.1).sum();
+    let mut broken: u64 = broken_of.iter().sum();
+    let mut cost: f64 = tallies.iter().map(|t| t.cost).sum();
     let mut best: Option<(f64, Vec<u16>)> = None;
     let mut best_any: (f64, u64, Vec<u16>) = (f64::INFINITY, u64::MAX, line.clone());
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
@@ -350,9 +508,11 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
             weight = HARD_WEIGHT * (1.0 + HARD_RAMP * progress);
         }
         let mv = draw(&mut rng, people, days);
-        let (p, other) = match mv {
-            Move::Trade { p, .. } | Move::Set { p, .. } => (p, None),
-            Move::Swap { p, q, .. } => (p, Some(q)),
+        // The person (or two) it changes, and the days it may change.
+        let (p, other, from, to) = match mv {
+            Move::Trade { p, a, b } => (p, None, a.min(b), a.max(b) + 1),
+            Move::Set { p, from, to } => (p, None, from, to),
+            Move::Swap { p, q, from, to } => (p, Some(q), from, to),
         };
         new_p.copy_from_slice(&line[p * days..(p + 1) * days]);
         let mut changed = false;
@@ -396,7 +556,7 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
                 *delta += grid.cover_cost(i, count[i] + by) - grid.cover_cost(i, count[i]);
                 count[i] += by;
             };
-            for d in 0..days {
+            for d in from..to {
                 if old[d] != new_p[d] {
                     if old[d] != OFF {
                         shift(d, old[d], -1, &mut delta_cover);
@@ -408,12 +568,21 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
             }
             // Undone below unless the move is kept.
         }
-        let after_p = grid.person(p, &new_p);
-        let after_q = other.map(|q| grid.person(q, &new_q));
-        let before_cost = person[p].0 + other.map_or(0.0, |q| person[q].0);
-        let before_broken = person[p].1 + other.map_or(0, |q| person[q].1);
-        let after_cost = after_p.0 + after_q.map_or(0.0, |x| x.0);
-        let after_broken = after_p.1 + after_q.map_or(0, |x| x.1);
+        after_p.clone_from(&tallies[p]);
+        grid.retally(p, &mut after_p, &line[p * days..(p + 1) * days], &new_p, from, to);
+        let broken_p = grid.broken(p, &after_p);
+        let (mut before_cost, mut after_cost) = (tallies[p].cost, after_p.cost);
+        let (mut before_broken, mut after_broken) = (broken_of[p], broken_p);
+        let mut broken_q = 0;
+        if let Some(q) = other {
+            after_q.clone_from(&tallies[q]);
+            grid.retally(q, &mut after_q, &line[q * days..(q + 1) * days], &new_q, from, to);
+            broken_q = grid.broken(q, &after_q);
+            before_cost += tallies[q].cost;
+            after_cost += after_q.cost;
+            before_broken += broken_of[q];
+            after_broken += broken_q;
+        }
         let delta = after_cost - before_cost
             + delta_cover
             + weight * (after_broken as f64 - before_broken as f64);
@@ -421,7 +590,7 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
         if !keep {
             if other.is_none() {
                 let old = &line[p * days..(p + 1) * days];
-                for d in 0..days {
+                for d in from..to {
                     if old[d] != new_p[d] {
                         if new_p[d] != OFF {
                             count[d * templates + usize::from(new_p[d])] -= 1;
@@ -435,14 +604,17 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
             continue;
         }
         line[p * days..(p + 1) * days].copy_from_slice(&new_p);
-        person[p] = after_p;
-        if let (Some(q), Some(after)) = (other, after_q) {
+        std::mem::swap(&mut tallies[p], &mut after_p);
+        broken_of[p] = broken_p;
+        if let Some(q) = other {
             line[q * days..(q + 1) * days].copy_from_slice(&new_q);
-            person[q] = after;
+            std::mem::swap(&mut tallies[q], &mut after_q);
+            broken_of[q] = broken_q;
         }
         cover += delta_cover;
+        cost += after_cost - before_cost;
         broken = broken + after_broken - before_broken;
-        let total = person.iter().map(|x| x.0).sum::<f64>() + cover;
+        let total = cost + cover;
         if broken == 0 {
             if best.as_ref().is_none_or(|(b, _)| total < b - 1e-9) {
                 best = Some((total, line.clone()));
@@ -451,15 +623,23 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
             best_any = (total, broken, line.clone());
         }
     }
-    let (cost, line) = match best {
-        Some((cost, line)) => (cost, line),
-        None => (best_any.0, best_any.2),
+    let line = match best {
+        Some((_, line)) => line,
+        None => best_any.2,
     };
+    // Counted afresh: the running total gathers rounding over millions of moves.
+    let mut final_count = vec![0i64; days * templates];
+    let mut cost = 0.0;
     let mut shifts = Vec::new();
     let mut broken = vec![false; people];
     for p in 0..people {
         let mine = &line[p * days..(p + 1) * days];
-        broken[p] = grid.person(p, mine).1 > 0;
+        let (own, units) = grid.person(p, mine);
+        cost += own;
+        broken[p] = units > 0;
+        for (d, &t) in mine.iter().enumerate().filter(|&(_, &t)| t != OFF) {
+            final_count[d * templates + usize::from(t)] += 1;
+        }
         for (d, &t) in mine.iter().enumerate() {
             if t != OFF {
                 let tmpl = &problem.templates[usize::from(t)];
@@ -472,6 +652,11 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
             }
         }
     }
+    cost += final_count
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| grid.cover_cost(i, n))
+        .sum::<f64>();
     shifts.sort();
     if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
         eprintln!(
@@ -608,6 +793,38 @@ mod tests {
             1 + 8,
             "a succession, 1 920 minutes short"
         );
+    }
+
+    #[test]
+    fn a_change_priced_from_the_days_around_it_matches_a_full_count() {
+        let problem = two_weeks();
+        let grid = Grid::new(&problem);
+        let days = grid.days;
+        let mut rng = Rng(11);
+        for p in 0..problem.people.len() {
+            let mut line = vec![OFF; days];
+            let mut tally = grid.tally(p, &line);
+            for _ in 0..2000 {
+                let from = rng.below(days as u64) as usize;
+                let to = (from + 1 + rng.below(4) as usize).min(days);
+                let mut new = line.clone();
+                for (d, choice) in new.iter_mut().enumerate().take(to).skip(from) {
+                    let pick = rng.below(grid.templates as u64 + 1) as u16;
+                    let pick = if pick == 0 { OFF } else { pick - 1 };
+                    if grid.allowed(p, d, pick) {
+                        *choice = pick;
+                    }
+                }
+                grid.retally(p, &mut tally, &line, &new, from, to);
+                line = new;
+                let full = grid.tally(p, &line);
+                assert_eq!(tally.local, full.local, "{line:?}");
+                assert_eq!(tally.counts, full.counts);
+                assert_eq!(tally.weekends, full.weekends);
+                assert!((tally.cost - full.cost).abs() < 1e-9);
+                assert_eq!(grid.broken(p, &tally), grid.person(p, &line).1, "{line:?}");
+            }
+        }
     }
 
     #[test]

@@ -182,15 +182,20 @@ fn main() {
                 }
                 // Objectives are integral: round the bound up (with a tolerance).
                 // `+ 0.0` prints a bound of -0 as 0.
-                let bound = (sol.summary.bound - 1e-6).ceil().min(ours) + 0.0;
-                let gap = if ours > 0.0 {
-                    (ours - bound).max(0.0) / ours
+                // No bound at all (no model reached one in time): the gap is unknown.
+                let (bound, gap) = if sol.summary.bound.is_finite() {
+                    let bound = (sol.summary.bound - 1e-6).ceil().min(ours) + 0.0;
+                    let gap = if ours > 0.0 {
+                        (ours - bound).max(0.0) / ours
+                    } else {
+                        0.0
+                    };
+                    (bound.to_string(), format!("{:.2}%", gap * 100.0))
                 } else {
-                    0.0
+                    ("none".to_string(), "unknown".to_string())
                 };
                 println!(
-                    "| {n} | {size} | {ours}{note} | {bound} | {:.2}% | {secs:.1} | {limit} | {published} | {:.4} |",
-                    gap * 100.0,
+                    "| {n} | {size} | {ours}{note} | {bound} | {gap} | {secs:.1} | {limit} | {published} | {:.4} |",
                     ours / f64::from(ub)
                 );
             }

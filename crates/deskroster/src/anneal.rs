@@ -435,7 +435,15 @@ impl Grid<'_> {
 
     /// `tally` (of `old`) turned into the tally of `new`, which differs from `old` only on days
     /// `from..to`.
-    fn retally(&self, p: usize, tally: &mut Tally, old: &[u16], new: &[u16], from: usize, to: usize) {
+    fn retally(
+        &self,
+        p: usize,
+        tally: &mut Tally,
+        old: &[u16],
+        new: &[u16],
+        from: usize,
+        to: usize,
+    ) {
         let (lo, hi) = self.window(old, from, to);
         tally.local = tally.local + self.local(p, new, lo, hi) - self.local(p, old, lo, hi);
         for d in from..to {
@@ -569,14 +577,28 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
             // Undone below unless the move is kept.
         }
         after_p.clone_from(&tallies[p]);
-        grid.retally(p, &mut after_p, &line[p * days..(p + 1) * days], &new_p, from, to);
+        grid.retally(
+            p,
+            &mut after_p,
+            &line[p * days..(p + 1) * days],
+            &new_p,
+            from,
+            to,
+        );
         let broken_p = grid.broken(p, &after_p);
         let (mut before_cost, mut after_cost) = (tallies[p].cost, after_p.cost);
         let (mut before_broken, mut after_broken) = (broken_of[p], broken_p);
         let mut broken_q = 0;
         if let Some(q) = other {
             after_q.clone_from(&tallies[q]);
-            grid.retally(q, &mut after_q, &line[q * days..(q + 1) * days], &new_q, from, to);
+            grid.retally(
+                q,
+                &mut after_q,
+                &line[q * days..(q + 1) * days],
+                &new_q,
+                from,
+                to,
+            );
             broken_q = grid.broken(q, &after_q);
             before_cost += tallies[q].cost;
             after_cost += after_q.cost;

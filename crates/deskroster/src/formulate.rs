@@ -2093,17 +2093,19 @@ fn anneal_first(
     let whole = !found.broken.contains(&true);
     let annealed_cost = found.cost;
     let shifts = if !whole {
-        let kept = |p: usize| !found.broken[p];
+        // Everyone keeps their line but on the days around what is broken.
+        let free: HashSet<(usize, usize)> = found
+            .mend_days
+            .iter()
+            .enumerate()
+            .flat_map(|(p, days)| days.iter().map(move |&d| (p, d)))
+            .collect();
+        let kept = |s: &&Shift| !free.contains(&(s.person, s.day));
         let mend = Block {
-            pinned: found
-                .shifts
-                .iter()
-                .filter(|s| kept(s.person))
-                .copied()
-                .collect(),
+            pinned: found.shifts.iter().filter(kept).copied().collect(),
             frozen: (0..problem.people.len())
-                .filter(|&p| kept(p))
                 .flat_map(|p| block.days.iter().map(move |&d| (p, d)))
+                .filter(|cell| !free.contains(cell))
                 .collect(),
             ..block.clone()
         };

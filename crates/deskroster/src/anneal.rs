@@ -40,9 +40,6 @@ const HARD_RAMP: f64 = 20.0;
 /// Minutes of a term-limit unit.
 const TERM_UNIT_MINUTES: u32 = 240;
 
-/// Days on either side of a broken run or succession that are re-solved to mend it.
-const MEND_MARGIN_DAYS: usize = 7;
-
 /// Longest stretch of days one move changes or swaps.
 const MOVE_MAX_DAYS: usize = 7;
 
@@ -98,10 +95,10 @@ pub(crate) struct Annealed {
     pub shifts: Vec<Shift>,
     /// Per person, whether a hard rule of theirs is still broken.
     pub broken: Vec<bool>,
-    /// Per person, the days to re-solve to mend what is broken: around each broken run or
-    /// succession, or every day where a rule over the whole horizon is broken (a template
-    /// limit, a term limit, the weekends).
-    pub mend_days: Vec<Vec<usize>>,
+    /// Per person, the stretches of days `first..end` where a rule is broken: each broken run
+    /// (with its successions), or the whole horizon for a rule over all of it (a template limit,
+    /// a term limit, the weekends).
+    pub broken_spans: Vec<Vec<(usize, usize)>>,
     /// The roster's cost by the annealing's own count (exact where nothing is broken).
     pub cost: f64,
 }
@@ -419,20 +416,15 @@ impl Grid<'_> {
         broken
     }
 
-    /// The days of person `p` to re-solve to mend `line`: within `MEND_MARGIN_DAYS` of each
-    /// broken run or succession, or all of them when a rule over the whole line is broken.
-    fn mend_days(&self, p: usize, line: &[u16]) -> Vec<usize> {
+    /// The stretches of person `p`'s `line` where a rule is broken (see
+    /// [`Annealed::broken_spans`]).
+    fn broken_spans(&self, p: usize, line: &[u16]) -> Vec<(usize, usize)> {
         let mut tally = self.tally(p, line);
         tally.local = 0;
         if self.broken(p, &tally) > 0 {
-            return (0..self.days).collect();
+            return vec![(0, self.days)];
         }
-        let mut marked = vec![false; self.days];
-        let mut mark = |first: usize, end: usize| {
-            let lo = first.saturating_sub(MEND_MARGIN_DAYS);
-            let hi = (end + MEND_MARGIN_DAYS).min(self.days);
-            marked[lo..hi].iter_mut().for_each(|m| *m = true);
-        };
+        let mut spans = Vec::new();
         let mut first = 0;
         while first < self.days {
             let on = Self::on(line[first]);
@@ -441,15 +433,11 @@ impl Grid<'_> {
                 end += 1;
             }
             if self.local(p, line, first, end) > 0 {
-                mark(first, end);
+                spans.push((first, end));
             }
             first = end;
         }
-        marked
-            .iter()
-            .enumerate()
-            .filter_map(|(d, &m)| m.then_some(d))
-            .collect()
+        spans
     }
 
     /// The run boundaries around days `from..to` of `line`: from the start of the run holding
@@ -694,17 +682,17 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
     let mut cost = 0.0;
     let mut shifts = Vec::new();
     let mut broken = vec![false; people];
-    let mut mend_days = Vec::with_capacity(people);
+    let mut broken_spans = Vec::with_capacity(people);
     for p in 0..people {
         let mine = &line[p * days..(p + 1) * days];
         let (own, units) = grid.person(p, mine);
         cost += own;
         broken[p] = units > 0;
-        if broken[p] {
-            mend_days.push(grid.mend_days(p, mine));
+        broken_spans.push(if broken[p] {
+            grid.broken_spans(p, mine)
         } else {
-            mend_days.push(Vec::new());
-        }
+            Vec::new()
+        });
         for (d, &t) in mine.iter().enumerate().filter(|&(_, &t)| t != OFF) {
             final_count[d * templates + usize::from(t)] += 1;
         }
@@ -737,7 +725,7 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
     Some(Annealed {
         shifts,
         broken,
-        mend_days,
+        broken_spans,
         cost: cost + grid.constant,
     })
 }
@@ -897,7 +885,7 @@ mod tests {
     }
 
     #[test]
-    fn mending_frees_the_days_around_a_broken_run_or_all_days_for_a_term_rule() {
+    fn a_broken_run_is_a_span_and_a_term_rule_the_whole_horizon() {
         let mut text = String::from(
             "SECTION_HORIZON\n28\n\nSECTION_SHIFTS\nE,480,\n\nSECTION_STAFF\n\
              A,E=28,13440,0,5,2,2,4\nB,E=28,13440,960,5,2,2,4\n\n\
@@ -912,9 +900,9 @@ mod tests {
         let mut line = vec![OFF; 28];
         line[14] = 0;
         assert_eq!(grid.person(0, &line).1, 1);
-        assert_eq!(grid.mend_days(0, &line), (7..22).collect::<Vec<_>>());
+        assert_eq!(grid.broken_spans(0, &line), vec![(14, 15)]);
         // B's term minimum (960 minutes) is not met either: every day may change.
-        assert_eq!(grid.mend_days(1, &line), (0..28).collect::<Vec<_>>());
+        assert_eq!(grid.broken_spans(1, &line), vec![(0, 28)]);
     }
 
     #[test]

@@ -675,22 +675,7 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
     }
     let line = match best {
         Some((_, line)) => line,
-        None => {
-            // No roster kept every rule at once. Each person's rules concern their own line
-            // alone: the people still breaking one are annealed alone, everyone else fixed.
-            let mut line = best_any.2;
-            let mut count = vec![0i64; days * templates];
-            for (i, &t) in line.iter().enumerate().filter(|&(_, &t)| t != OFF) {
-                count[(i % days) * templates + usize::from(t)] += 1;
-            }
-            for p in 0..people {
-                let mine = &mut line[p * days..(p + 1) * days];
-                if grid.person(p, mine).1 > 0 {
-                    anneal_alone(&grid, p, &choices[p], mine, &mut count, &mut rng);
-                }
-            }
-            line
-        }
+        None => best_any.2,
     };
     // Counted afresh: the running total gathers rounding over millions of moves.
     let mut final_count = vec![0i64; days * templates];
@@ -743,101 +728,6 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
         broken_spans,
         cost: cost + grid.constant,
     })
-}
-
-/// Moves of [`anneal_alone`] per person.
-const ALONE_MOVES: u64 = 200_000;
-
-/// Anneals person `p`'s `line` alone (the others' lines fixed, their cover in `count`): the
-/// annealing's rule with a temperature from 50 down to 0.5 and the weight of a broken unit from
-/// 100 up to 5 000, so that a rule can be crossed early and is kept at the end (Curtois 22: 27
-/// of 50 people ended the whole annealing with a broken run, and re-solving them exactly found
-/// nothing in 24 s). Stops at the first line that keeps every rule; otherwise ends on the line
-/// with the fewest broken units.
-fn anneal_alone(
-    grid: &Grid,
-    p: usize,
-    choices: &[u16],
-    line: &mut [u16],
-    count: &mut [i64],
-    rng: &mut Rng,
-) {
-    let (days, templates) = (grid.days, grid.templates);
-    let mut tally = grid.tally(p, line);
-    let mut broken = grid.broken(p, &tally);
-    let mut best = (broken, line.to_vec());
-    let mut after = tally.clone();
-    let mut new = line.to_vec();
-    for i in 0..ALONE_MOVES {
-        if broken == 0 {
-            break;
-        }
-        let progress = i as f64 / ALONE_MOVES as f64;
-        let temperature = 50.0 * (0.01f64).powf(progress);
-        let weight = 100.0 * (50.0f64).powf(progress);
-        let a = rng.below(days as u64) as usize;
-        let (from, to) = if rng.below(2) == 0 {
-            let b = rng.below(days as u64) as usize;
-            new.copy_from_slice(line);
-            new.swap(a, b);
-            (a.min(b), a.max(b) + 1)
-        } else {
-            let to = (a + 1 + rng.below(4) as usize).min(days);
-            let v = choices[rng.below(choices.len() as u64) as usize];
-            new.copy_from_slice(line);
-            new[a..to].iter_mut().for_each(|c| *c = v);
-            (a, to)
-        };
-        if (from..to).any(|d| !grid.allowed(p, d, new[d])) || new[from..to] == line[from..to] {
-            continue;
-        }
-        let mut delta_cover = 0.0;
-        for d in from..to {
-            for (t, by) in [(line[d], -1i64), (new[d], 1)] {
-                if t != OFF && line[d] != new[d] {
-                    let c = d * templates + usize::from(t);
-                    delta_cover += grid.cover_cost(c, count[c] + by) - grid.cover_cost(c, count[c]);
-                    count[c] += by;
-                }
-            }
-        }
-        after.clone_from(&tally);
-        grid.retally(p, &mut after, line, &new, from, to);
-        let after_broken = grid.broken(p, &after);
-        let delta =
-            after.cost - tally.cost + delta_cover + weight * (after_broken as f64 - broken as f64);
-        if delta <= 0.0 || unit(rng) < (-delta / temperature).exp() {
-            line.copy_from_slice(&new);
-            std::mem::swap(&mut tally, &mut after);
-            broken = after_broken;
-            if broken < best.0 {
-                best = (broken, line.to_vec());
-            }
-        } else {
-            // Undo the cover counts.
-            for d in from..to {
-                for (t, by) in [(line[d], 1i64), (new[d], -1)] {
-                    if t != OFF && line[d] != new[d] {
-                        count[d * templates + usize::from(t)] += by;
-                    }
-                }
-            }
-        }
-    }
-    if broken > best.0 {
-        // Back to the best line, its cover counted again.
-        for (d, (&now, &then)) in line.iter().zip(&best.1).enumerate() {
-            if now != then {
-                if now != OFF {
-                    count[d * templates + usize::from(now)] -= 1;
-                }
-                if then != OFF {
-                    count[d * templates + usize::from(then)] += 1;
-                }
-            }
-        }
-        line.copy_from_slice(&best.1);
-    }
 }
 
 /// A uniform draw in [0, 1).
@@ -1013,29 +903,6 @@ mod tests {
         assert_eq!(grid.broken_spans(0, &line), vec![(14, 15)]);
         // B's term minimum (960 minutes) is not met either: every day may change.
         assert_eq!(grid.broken_spans(1, &line), vec![(0, 28)]);
-    }
-
-    #[test]
-    fn one_person_annealed_alone_ends_keeping_their_rules_with_the_cover_counted() {
-        let problem = two_weeks();
-        let grid = Grid::new(&problem);
-        let (days, templates) = (grid.days, grid.templates);
-        // A works an early shift on every day but their day off: runs, limits, weekends broken.
-        let mut line = vec![0u16; days];
-        line[3] = OFF;
-        assert!(grid.person(0, &line).1 > 0);
-        let mut count = vec![0i64; days * templates];
-        for (d, &t) in line.iter().enumerate().filter(|&(_, &t)| t != OFF) {
-            count[d * templates + usize::from(t)] += 1;
-        }
-        let choices = [OFF, 0, 1];
-        anneal_alone(&grid, 0, &choices, &mut line, &mut count, &mut Rng(5));
-        assert_eq!(grid.person(0, &line).1, 0, "{line:?}");
-        let mut recount = vec![0i64; days * templates];
-        for (d, &t) in line.iter().enumerate().filter(|&(_, &t)| t != OFF) {
-            recount[d * templates + usize::from(t)] += 1;
-        }
-        assert_eq!(count, recount);
     }
 
     #[test]

@@ -431,8 +431,18 @@ impl<'a> Builder<'a> {
         // which gives the LP the convex hull of the sequences the run rules allow.
         let whole_horizon = self.block.days.len() == pb.days.len()
             && self.block.days.iter().enumerate().all(|(i, &d)| i == d);
-        // Only on horizons where it was measured to help (see the constants).
-        let small = small_horizon(pb);
+        // Only on horizons where it was measured to help (see the constants), or where everyone
+        // but one person is frozen (relining, see `reline`: one person's network is small
+        // whatever the horizon).
+        let free_people = (0..pb.people.len())
+            .filter(|&p| {
+                self.block
+                    .days
+                    .iter()
+                    .any(|&d| !self.block.frozen.contains(&(p, d)))
+            })
+            .count();
+        let small = small_horizon(pb) || (free_people == 1 && pb.people.len() > 1);
         let with_context: HashSet<usize> = self.block.context.iter().map(|s| s.person).collect();
         let networks: Vec<Option<RunNetwork>> = pb
             .people
@@ -2117,14 +2127,34 @@ fn anneal_first(
     }))
 }
 
-/// Days on either side of a broken stretch re-solved to mend it, in turn while the mending is
-/// infeasible (everyone else keeps their line), then the whole horizon. Curtois 22: the
-/// whole lines of the 27 people left with a broken rule gave 427 931 in 24 s (the optimum is
-/// 30 241); a week either side was infeasible for some.
-const MEND_MARGINS: [usize; 3] = [7, 21, 56];
+/// Days on either side of every broken stretch re-solved together first (everyone else keeps
+/// their line). Curtois 22: the whole lines of the 27 people left with a broken rule,
+/// re-solved together, gave 427 931 in 24 s (the optimum is 30 241); a week either side was
+/// infeasible, and 21 days ran out of time (24 s).
+const MEND_NEAR_MARGINS: [usize; 1] = [7];
 
-/// The annealing's roster with what it left broken re-solved exactly, by [`MEND_MARGINS`].
-/// `None` when no roster is found in the mending's time.
+/// Days on either side of a person's broken stretches re-solved by [`reline`], in turn while
+/// infeasible, before their whole line.
+const RELINE_MARGINS: [usize; 2] = [7, 21];
+
+/// Passes [`reline`] makes over the people still without a line.
+const RELINE_PASSES: usize = 3;
+
+/// Where relining (see [`reline`]) finds nothing in its time: wider margins, then the whole
+/// horizon, in what is left of the mending's time.
+const MEND_FAR_MARGINS: [usize; 1] = [56];
+
+/// Share of a block's time limit for relining the people the near windows could not mend (at
+/// most `RELINE_MAX_SECONDS`). Curtois 22, 240 s: 25 people relined one by one in 48 s (a
+/// window of 21 days for 11 of them, the whole line for the others, three in a second pass),
+/// from 34 000 (broken) to 44 938 (every rule kept); whole lines only, at 0.4 s each, were
+/// mostly the first HiGHS found (236 405 after 27 people at 120 s).
+const RELINE_SHARE: f64 = 0.25;
+const RELINE_MAX_SECONDS: f64 = 60.0;
+
+/// The annealing's roster with what it left broken re-solved exactly: the broken stretches
+/// with [`MEND_NEAR_MARGINS`] either side, else each broken person's whole line in turn
+/// ([`reline`]), else wider windows. `None` when no roster is found in the mending's time.
 fn mend(
     problem: &Problem,
     block: &Block,
@@ -2134,9 +2164,45 @@ fn mend(
 ) -> Result<Option<Vec<Shift>>, BlockError> {
     let started = Instant::now();
     let time = (limit * ANNEAL_MEND_SHARE).min(ANNEAL_MEND_MAX_SECONDS);
+    if let Some(shifts) = mend_windows(
+        problem,
+        block,
+        settings,
+        found,
+        &MEND_NEAR_MARGINS,
+        started,
+        time,
+    )? {
+        return Ok(Some(shifts));
+    }
+    if std::env::var_os("DESKROSTER_NO_RELINE").is_none() {
+        let time = (limit * RELINE_SHARE).min(RELINE_MAX_SECONDS);
+        if let Some(shifts) = reline(problem, block, settings, found, Instant::now(), time)? {
+            return Ok(Some(shifts));
+        }
+    }
+    let far: Vec<usize> = MEND_FAR_MARGINS
+        .iter()
+        .copied()
+        .chain([block.days.len()])
+        .collect();
+    mend_windows(problem, block, settings, found, &far, started, time)
+}
+
+/// The annealing's roster with its broken stretches re-solved, `margin` days either side for
+/// each margin in turn while infeasible, everyone else keeping their line; until `time` seconds
+/// after `started`.
+fn mend_windows(
+    problem: &Problem,
+    block: &Block,
+    settings: &BlockSettings,
+    found: &crate::anneal::Annealed,
+    margins: &[usize],
+    started: Instant,
+    time: f64,
+) -> Result<Option<Vec<Shift>>, BlockError> {
     let days = block.days.len();
-    let margins = MEND_MARGINS.iter().copied().chain([days]);
-    for margin in margins {
+    for &margin in margins {
         let left = time - started.elapsed().as_secs_f64();
         if left <= 0.0 {
             break;
@@ -2194,6 +2260,147 @@ fn mend(
         }
     }
     Ok(None)
+}
+
+/// The annealing's roster mended one person at a time, everyone else keeping their line: each
+/// person it left broken has their broken stretches re-solved with [`RELINE_MARGINS`] either
+/// side in turn while that is infeasible, then their whole line. Each person's hard rules
+/// concern their own line only, so the last step always has a solution wherever the person has
+/// any valid line at all; the cover is priced by what the others already work. `None` when a
+/// person is left without a line within the time left.
+fn reline(
+    problem: &Problem,
+    block: &Block,
+    settings: &BlockSettings,
+    found: &crate::anneal::Annealed,
+    started: Instant,
+    time: f64,
+) -> Result<Option<Vec<Shift>>, BlockError> {
+    let mut shifts = found.shifts.clone();
+    let mut pending: Vec<usize> = (0..found.broken.len())
+        .filter(|&p| found.broken[p])
+        .collect();
+    // People whose line was not found in their share are tried again, with a larger share,
+    // once the others are done.
+    for _ in 0..RELINE_PASSES {
+        if pending.is_empty() || started.elapsed().as_secs_f64() >= time {
+            break;
+        }
+        pending = reline_pass(
+            problem,
+            block,
+            settings,
+            found,
+            &pending,
+            &mut shifts,
+            started,
+            time,
+        )?;
+    }
+    Ok(pending.is_empty().then_some(shifts))
+}
+
+/// One pass of [`reline`] over the people `broken`, mending `shifts` in place; returns the
+/// people left without a line.
+#[allow(clippy::too_many_arguments)]
+fn reline_pass(
+    problem: &Problem,
+    block: &Block,
+    settings: &BlockSettings,
+    found: &crate::anneal::Annealed,
+    broken: &[usize],
+    shifts: &mut Vec<Shift>,
+    started: Instant,
+    time: f64,
+) -> Result<Vec<usize>, BlockError> {
+    let mut left_out = Vec::new();
+    let days = block.days.len();
+    let log = std::env::var_os("DESKROSTER_LNS_LOG").is_some();
+    for (i, &p) in broken.iter().enumerate() {
+        // The time left is shared among the people still to mend.
+        let share = (time - started.elapsed().as_secs_f64()) / (broken.len() - i) as f64;
+        let until = Instant::now() + Duration::from_secs_f64(share.max(0.0));
+        let spans = &found.broken_spans[p];
+        let mut mended = None;
+        for margin in RELINE_MARGINS.iter().copied().chain([days]) {
+            let left = until
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64();
+            if left <= 0.0 {
+                break;
+            }
+            // A window may take half the person's share; their whole line, what is left.
+            let left = if margin >= days {
+                left
+            } else {
+                left.min(0.5 * share)
+            };
+            let free: HashSet<usize> = if margin >= days {
+                (0..days).collect()
+            } else {
+                spans
+                    .iter()
+                    .flat_map(|&(first, end)| {
+                        first.saturating_sub(margin)..(end + margin).min(days)
+                    })
+                    .collect()
+            };
+            let kept = |s: &&Shift| s.person != p || !free.contains(&s.day);
+            let part = Block {
+                pinned: shifts.iter().filter(kept).copied().collect(),
+                frozen: (0..problem.people.len())
+                    .flat_map(|q| block.days.iter().map(move |&d| (q, d)))
+                    .filter(|&(q, d)| q != p || !free.contains(&d))
+                    .collect(),
+                ..block.clone()
+            };
+            let st = BlockSettings {
+                time_limit: Some(left),
+                gap: 0.0,
+                initial: None,
+                export: None,
+                warm_start: false,
+                cutoff: None,
+                known_bound: None,
+                ..settings.clone()
+            };
+            let out = formulate(problem, &part).and_then(|f| f.solve(&st));
+            if log {
+                eprintln!(
+                    "anneal: relining person {p} ({} of {}), {}: {} after {:.1}s",
+                    i + 1,
+                    broken.len(),
+                    if margin >= days {
+                        "whole line".to_string()
+                    } else {
+                        format!("{margin} days either side")
+                    },
+                    out.as_ref()
+                        .map_or_else(|e| format!("{e:?}"), |o| format!("{:.1}", o.objective)),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            match out {
+                Ok(out) => {
+                    let mut all: Vec<Shift> =
+                        part.pinned.iter().chain(&out.shifts).copied().collect();
+                    all.sort();
+                    all.dedup();
+                    mended = Some(all);
+                    break;
+                }
+                Err(
+                    BlockError::Infeasible | BlockError::NothingCheaper | BlockError::NoSolution,
+                ) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        match mended {
+            Some(all) => *shifts = all,
+            None => left_out.push(p),
+        }
+    }
+    Ok(left_out)
 }
 
 /// The cheaper of the full model's roster and the annealing's, with the full model's bound.
@@ -2693,6 +2900,55 @@ pub(crate) fn export(problem: &Problem, block: &Block, path: &Path) -> Result<()
 mod heuristic_tests {
     use super::*;
     use crate::synth::{generate, SynthSpec};
+
+    #[test]
+    fn relining_replaces_a_broken_line_and_keeps_everyone_else() {
+        // Two people over two weeks, one day shift wanted each day. The annealing's roster has
+        // B on the second week and A on day 3 alone, a run shorter than A's minimum of 2: A's
+        // line is re-solved whole, B's is kept, and A takes the first week.
+        let days = 14;
+        let mut text = format!(
+            "SECTION_HORIZON\n{days}\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\n\
+             A,D={days},6720,0,7,2,1,7\nB,D={days},6720,0,7,2,1,7\n\n\
+             SECTION_DAYS_OFF\nA\nB\n\nSECTION_COVER\n",
+        );
+        for d in 0..days {
+            text += &format!("{d},D,1,100,1\n");
+        }
+        let p = crate::curtois::parse(&text, "t").expect("parses");
+        let t = &p.templates[0];
+        let shift = |person, day| Shift {
+            day,
+            desk: t.desk,
+            time: t.time,
+            person,
+        };
+        let second_week: Vec<Shift> = (7..days).map(|d| shift(1, d)).collect();
+        let found = crate::anneal::Annealed {
+            shifts: [shift(0, 3)]
+                .into_iter()
+                .chain(second_week.clone())
+                .collect(),
+            broken: vec![true, false],
+            broken_spans: vec![vec![(3, 4)], vec![]],
+            cost: 600.0,
+        };
+        let block = Block {
+            days: (0..days).collect(),
+            ..Block::default()
+        };
+        let settings = BlockSettings::default();
+        let relined = reline(&p, &block, &settings, &found, Instant::now(), 30.0)
+            .expect("solves")
+            .expect("finds a line");
+        let report = crate::check::check(&p, &crate::model::Roster::new(relined.clone()));
+        assert!(report.violations.is_empty(), "{:?}", report.violations);
+        let kept: Vec<Shift> = relined.iter().filter(|s| s.person == 1).copied().collect();
+        assert_eq!(kept, second_week);
+        let first_week: Vec<Shift> = (0..7).map(|d| shift(0, d)).collect();
+        let a: Vec<Shift> = relined.iter().filter(|s| s.person == 0).copied().collect();
+        assert_eq!(a, first_week);
+    }
 
     #[test]
     fn a_search_part_keeps_a_minimum_run_around_a_kept_day() {

@@ -2147,10 +2147,12 @@ const MEND_FAR_MARGINS: [usize; 1] = [56];
 /// Share of a block's time limit for relining the people the near windows could not mend (at
 /// most `RELINE_MAX_SECONDS`). Curtois 22, 240 s: 25 people relined one by one in 48 s (a
 /// window of 21 days for 11 of them, the whole line for the others, three in a second pass),
-/// from 34 000 (broken) to 44 938 (every rule kept); whole lines only, at 0.4 s each, were
+/// from 34 000 (broken) to 44 938 (every rule kept); in another run with at most 60 s, five
+/// people were left with no line (whole lines of 2.5–4 s found nothing), hence 0.4 and 120 s
+/// (two runs: 22 and 25 people relined in 74 and 55 s). Whole lines only, at 0.4 s each, were
 /// mostly the first HiGHS found (236 405 after 27 people at 120 s).
-const RELINE_SHARE: f64 = 0.25;
-const RELINE_MAX_SECONDS: f64 = 60.0;
+const RELINE_SHARE: f64 = 0.4;
+const RELINE_MAX_SECONDS: f64 = 120.0;
 
 /// The annealing's roster with what it left broken re-solved exactly: the broken stretches
 /// with [`MEND_NEAR_MARGINS`] either side, else each broken person's whole line in turn

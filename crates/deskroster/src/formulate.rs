@@ -2219,26 +2219,14 @@ fn mend_windows(
                 })
             })
             .collect();
-        let kept = |s: &&Shift| !free.contains(&(s.person, s.day));
-        let part = Block {
-            pinned: found.shifts.iter().filter(kept).copied().collect(),
-            frozen: (0..problem.people.len())
-                .flat_map(|p| block.days.iter().map(move |&d| (p, d)))
-                .filter(|cell| !free.contains(cell))
-                .collect(),
-            ..block.clone()
-        };
-        let st = BlockSettings {
-            time_limit: Some(left),
-            gap: 0.0,
-            initial: None,
-            export: None,
-            warm_start: false,
-            cutoff: None,
-            known_bound: None,
-            ..settings.clone()
-        };
-        let mended = formulate(problem, &part).and_then(|f| f.solve(&st));
+        let (kept, mended) = resolve_cells(
+            problem,
+            block,
+            settings,
+            &found.shifts,
+            |p, d| free.contains(&(p, d)),
+            left,
+        );
         if std::env::var_os("DESKROSTER_LNS_LOG").is_some() {
             eprintln!(
                 "anneal: mending {} people, {margin} days either side: {} after {:.1}s",
@@ -2251,7 +2239,7 @@ fn mend_windows(
         }
         match mended {
             Ok(out) => {
-                let mut all: Vec<Shift> = part.pinned.iter().chain(&out.shifts).copied().collect();
+                let mut all: Vec<Shift> = kept.iter().chain(&out.shifts).copied().collect();
                 all.sort();
                 all.dedup();
                 return Ok(Some(all));
@@ -2347,26 +2335,14 @@ fn reline_pass(
                     })
                     .collect()
             };
-            let kept = |s: &&Shift| s.person != p || !free.contains(&s.day);
-            let part = Block {
-                pinned: shifts.iter().filter(kept).copied().collect(),
-                frozen: (0..problem.people.len())
-                    .flat_map(|q| block.days.iter().map(move |&d| (q, d)))
-                    .filter(|&(q, d)| q != p || !free.contains(&d))
-                    .collect(),
-                ..block.clone()
-            };
-            let st = BlockSettings {
-                time_limit: Some(left),
-                gap: 0.0,
-                initial: None,
-                export: None,
-                warm_start: false,
-                cutoff: None,
-                known_bound: None,
-                ..settings.clone()
-            };
-            let out = formulate(problem, &part).and_then(|f| f.solve(&st));
+            let (kept, out) = resolve_cells(
+                problem,
+                block,
+                settings,
+                shifts,
+                |q, d| q == p && free.contains(&d),
+                left,
+            );
             if log {
                 eprintln!(
                     "anneal: relining person {p} ({} of {}), {}: {} after {:.1}s",
@@ -2384,8 +2360,7 @@ fn reline_pass(
             }
             match out {
                 Ok(out) => {
-                    let mut all: Vec<Shift> =
-                        part.pinned.iter().chain(&out.shifts).copied().collect();
+                    let mut all: Vec<Shift> = kept.iter().chain(&out.shifts).copied().collect();
                     all.sort();
                     all.dedup();
                     mended = Some(all);
@@ -2403,6 +2378,43 @@ fn reline_pass(
         }
     }
     Ok(left_out)
+}
+
+/// `block` re-solved exactly (gap 0, at most `left` seconds) on the cells `(person, day)` that
+/// `free` picks, every other shift of `shifts` kept and every other cell frozen: the kept
+/// shifts and the outcome.
+fn resolve_cells(
+    problem: &Problem,
+    block: &Block,
+    settings: &BlockSettings,
+    shifts: &[Shift],
+    free: impl Fn(usize, usize) -> bool,
+    left: f64,
+) -> (Vec<Shift>, Result<BlockOutcome, BlockError>) {
+    let part = Block {
+        pinned: shifts
+            .iter()
+            .filter(|s| !free(s.person, s.day))
+            .copied()
+            .collect(),
+        frozen: (0..problem.people.len())
+            .flat_map(|p| block.days.iter().map(move |&d| (p, d)))
+            .filter(|&(p, d)| !free(p, d))
+            .collect(),
+        ..block.clone()
+    };
+    let st = BlockSettings {
+        time_limit: Some(left),
+        gap: 0.0,
+        initial: None,
+        export: None,
+        warm_start: false,
+        cutoff: None,
+        known_bound: None,
+        ..settings.clone()
+    };
+    let out = formulate(problem, &part).and_then(|f| f.solve(&st));
+    (part.pinned, out)
 }
 
 /// The cheaper of the full model's roster and the annealing's, with the full model's bound.

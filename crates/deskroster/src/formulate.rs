@@ -2915,11 +2915,11 @@ mod heuristic_tests {
     use super::*;
     use crate::synth::{generate, SynthSpec};
 
-    #[test]
-    fn relining_replaces_a_broken_line_and_keeps_everyone_else() {
-        // Two people over two weeks, one day shift wanted each day. The annealing's roster has
-        // B on the second week and A on day 3 alone, a run shorter than A's minimum of 2: A's
-        // line is re-solved whole, B's is kept, and A takes the first week.
+    /// Two people over two weeks, one day shift wanted each day (100 a day uncovered, 1 a
+    /// shift over). The annealing's roster has B on the second week and A on day 3 alone, a
+    /// run shorter than A's minimum of 2. Also A's and B's best lines: the first week and
+    /// the second.
+    fn a_broken_day() -> (Problem, crate::anneal::Annealed, Vec<Shift>, Vec<Shift>) {
         let days = 14;
         let mut text = format!(
             "SECTION_HORIZON\n{days}\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\n\
@@ -2937,6 +2937,7 @@ mod heuristic_tests {
             time: t.time,
             person,
         };
+        let first_week: Vec<Shift> = (0..7).map(|d| shift(0, d)).collect();
         let second_week: Vec<Shift> = (7..days).map(|d| shift(1, d)).collect();
         let found = crate::anneal::Annealed {
             shifts: [shift(0, 3)]
@@ -2947,21 +2948,57 @@ mod heuristic_tests {
             broken_spans: vec![vec![(3, 4)], vec![]],
             cost: 600.0,
         };
+        (p, found, first_week, second_week)
+    }
+
+    /// The shifts of `person` in `shifts`.
+    fn of(shifts: &[Shift], person: usize) -> Vec<Shift> {
+        shifts
+            .iter()
+            .filter(|s| s.person == person)
+            .copied()
+            .collect()
+    }
+
+    #[test]
+    fn relining_replaces_a_broken_line_and_keeps_everyone_else() {
+        let (p, found, first_week, second_week) = a_broken_day();
         let block = Block {
-            days: (0..days).collect(),
+            days: (0..p.days.len()).collect(),
             ..Block::default()
         };
-        let settings = BlockSettings::default();
-        let relined = reline(&p, &block, &settings, &found, Instant::now(), 30.0)
-            .expect("solves")
-            .expect("finds a line");
+        let relined = reline(
+            &p,
+            &block,
+            &BlockSettings::default(),
+            &found,
+            Instant::now(),
+            30.0,
+        )
+        .expect("solves")
+        .expect("finds a line");
         let report = crate::check::check(&p, &crate::model::Roster::new(relined.clone()));
         assert!(report.violations.is_empty(), "{:?}", report.violations);
-        let kept: Vec<Shift> = relined.iter().filter(|s| s.person == 1).copied().collect();
-        assert_eq!(kept, second_week);
-        let first_week: Vec<Shift> = (0..7).map(|d| shift(0, d)).collect();
-        let a: Vec<Shift> = relined.iter().filter(|s| s.person == 0).copied().collect();
-        assert_eq!(a, first_week);
+        assert_eq!(of(&relined, 1), second_week);
+        assert_eq!(of(&relined, 0), first_week);
+    }
+
+    #[test]
+    fn mending_keeps_every_rule_and_the_people_nothing_broke_for() {
+        // Through the whole mending: a week either side of A's broken day, for A alone.
+        let (p, found, first_week, second_week) = a_broken_day();
+        let block = Block {
+            days: (0..p.days.len()).collect(),
+            ..Block::default()
+        };
+        let mended = mend(&p, &block, &BlockSettings::default(), &found, 60.0)
+            .expect("solves")
+            .expect("mends");
+        let report = crate::check::check(&p, &crate::model::Roster::new(mended.clone()));
+        assert!(report.violations.is_empty(), "{:?}", report.violations);
+        assert_eq!(report.penalties.total(), 0.0);
+        assert_eq!(of(&mended, 1), second_week);
+        assert_eq!(of(&mended, 0), first_week);
     }
 
     #[test]

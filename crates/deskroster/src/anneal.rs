@@ -463,6 +463,24 @@ impl Grid<'_> {
 
     /// `tally` (of `old`) turned into the tally of `new`, which differs from `old` only on days
     /// `from..to`.
+    /// Person `p`'s tally after their line changes from `old` to `new` on days `from..to`
+    /// (`before` is the tally of `old`), written into `after`; returns its broken units.
+    #[allow(clippy::too_many_arguments)]
+    fn moved(
+        &self,
+        p: usize,
+        before: &Tally,
+        after: &mut Tally,
+        old: &[u16],
+        new: &[u16],
+        from: usize,
+        to: usize,
+    ) -> u64 {
+        after.clone_from(before);
+        self.retally(p, after, old, new, from, to);
+        self.broken(p, after)
+    }
+
     fn retally(
         &self,
         p: usize,
@@ -604,30 +622,13 @@ pub(crate) fn anneal(problem: &Problem, seconds: f64, seed: u64) -> Option<Annea
             }
             // Undone below unless the move is kept.
         }
-        after_p.clone_from(&tallies[p]);
-        grid.retally(
-            p,
-            &mut after_p,
-            &line[p * days..(p + 1) * days],
-            &new_p,
-            from,
-            to,
-        );
-        let broken_p = grid.broken(p, &after_p);
+        let line_of = |x: usize| &line[x * days..(x + 1) * days];
+        let broken_p = grid.moved(p, &tallies[p], &mut after_p, line_of(p), &new_p, from, to);
         let (mut before_cost, mut after_cost) = (tallies[p].cost, after_p.cost);
         let (mut before_broken, mut after_broken) = (broken_of[p], broken_p);
         let mut broken_q = 0;
         if let Some(q) = other {
-            after_q.clone_from(&tallies[q]);
-            grid.retally(
-                q,
-                &mut after_q,
-                &line[q * days..(q + 1) * days],
-                &new_q,
-                from,
-                to,
-            );
-            broken_q = grid.broken(q, &after_q);
+            broken_q = grid.moved(q, &tallies[q], &mut after_q, line_of(q), &new_q, from, to);
             before_cost += tallies[q].cost;
             after_cost += after_q.cost;
             before_broken += broken_of[q];

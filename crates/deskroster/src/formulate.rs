@@ -434,15 +434,16 @@ impl<'a> Builder<'a> {
         // Only on horizons where it was measured to help (see the constants), or where everyone
         // but one person is frozen (relining, see `reline`: one person's network is small
         // whatever the horizon).
-        let free_people = (0..pb.people.len())
-            .filter(|&p| {
+        let one_free = || {
+            let free = |p: usize| {
                 self.block
                     .days
                     .iter()
                     .any(|&d| !self.block.frozen.contains(&(p, d)))
-            })
-            .count();
-        let small = small_horizon(pb) || (free_people == 1 && pb.people.len() > 1);
+            };
+            pb.people.len() > 1 && (0..pb.people.len()).filter(|&p| free(p)).nth(1).is_none()
+        };
+        let small = small_horizon(pb) || (whole_horizon && one_free());
         let with_context: HashSet<usize> = self.block.context.iter().map(|s| s.person).collect();
         let networks: Vec<Option<RunNetwork>> = pb
             .people
@@ -2179,7 +2180,7 @@ fn mend(
     }
     if std::env::var_os("DESKROSTER_NO_RELINE").is_none() {
         let time = (limit * RELINE_SHARE).min(RELINE_MAX_SECONDS);
-        if let Some(shifts) = reline(problem, block, settings, found, Instant::now(), time)? {
+        if let Some(shifts) = reline(problem, block, settings, found, time)? {
             return Ok(Some(shifts));
         }
     }
@@ -2213,13 +2214,9 @@ fn mend_windows(
             .broken_spans
             .iter()
             .enumerate()
-            .flat_map(|(p, spans)| {
-                spans.iter().flat_map(move |&(first, end)| {
-                    (first.saturating_sub(margin)..(end + margin).min(days)).map(move |d| (p, d))
-                })
-            })
+            .flat_map(|(p, spans)| around(spans, margin, days).map(move |d| (p, d)))
             .collect();
-        let (kept, mended) = resolve_cells(
+        let mended = resolve_cells(
             problem,
             block,
             settings,
@@ -2233,17 +2230,12 @@ fn mend_windows(
                 found.broken.iter().filter(|&&b| b).count(),
                 mended
                     .as_ref()
-                    .map_or_else(|e| format!("{e:?}"), |o| format!("{:.1}", o.objective)),
+                    .map_or_else(|e| format!("{e:?}"), |o| format!("{:.1}", o.1)),
                 started.elapsed().as_secs_f64()
             );
         }
         match mended {
-            Ok(out) => {
-                let mut all: Vec<Shift> = kept.iter().chain(&out.shifts).copied().collect();
-                all.sort();
-                all.dedup();
-                return Ok(Some(all));
-            }
+            Ok((all, _)) => return Ok(Some(all)),
             Err(BlockError::Infeasible | BlockError::NothingCheaper) => continue,
             Err(BlockError::NoSolution) => break,
             Err(e) => return Err(e),
@@ -2257,15 +2249,15 @@ fn mend_windows(
 /// side in turn while that is infeasible, then their whole line. Each person's hard rules
 /// concern their own line only, so the last step always has a solution wherever the person has
 /// any valid line at all; the cover is priced by what the others already work. `None` when a
-/// person is left without a line within the time left.
+/// person is left without a line within `time` seconds.
 fn reline(
     problem: &Problem,
     block: &Block,
     settings: &BlockSettings,
     found: &crate::anneal::Annealed,
-    started: Instant,
     time: f64,
 ) -> Result<Option<Vec<Shift>>, BlockError> {
+    let started = Instant::now();
     let mut shifts = found.shifts.clone();
     let mut pending: Vec<usize> = (0..found.broken.len())
         .filter(|&p| found.broken[p])
@@ -2328,14 +2320,9 @@ fn reline_pass(
             let free: HashSet<usize> = if margin >= days {
                 (0..days).collect()
             } else {
-                spans
-                    .iter()
-                    .flat_map(|&(first, end)| {
-                        first.saturating_sub(margin)..(end + margin).min(days)
-                    })
-                    .collect()
+                around(spans, margin, days).collect()
             };
-            let (kept, out) = resolve_cells(
+            let out = resolve_cells(
                 problem,
                 block,
                 settings,
@@ -2354,15 +2341,12 @@ fn reline_pass(
                         format!("{margin} days either side")
                     },
                     out.as_ref()
-                        .map_or_else(|e| format!("{e:?}"), |o| format!("{:.1}", o.objective)),
+                        .map_or_else(|e| format!("{e:?}"), |o| format!("{:.1}", o.1)),
                     started.elapsed().as_secs_f64()
                 );
             }
             match out {
-                Ok(out) => {
-                    let mut all: Vec<Shift> = kept.iter().chain(&out.shifts).copied().collect();
-                    all.sort();
-                    all.dedup();
+                Ok((all, _)) => {
                     mended = Some(all);
                     break;
                 }
@@ -2381,8 +2365,9 @@ fn reline_pass(
 }
 
 /// `block` re-solved exactly (gap 0, at most `left` seconds) on the cells `(person, day)` that
-/// `free` picks, every other shift of `shifts` kept and every other cell frozen: the kept
-/// shifts and the outcome.
+/// `free` picks, every other shift of `shifts` kept and every other cell frozen: the whole
+/// roster (sorted) and the part's objective (which leaves out what frozen people cost on
+/// their own).
 fn resolve_cells(
     problem: &Problem,
     block: &Block,
@@ -2390,7 +2375,7 @@ fn resolve_cells(
     shifts: &[Shift],
     free: impl Fn(usize, usize) -> bool,
     left: f64,
-) -> (Vec<Shift>, Result<BlockOutcome, BlockError>) {
+) -> Result<(Vec<Shift>, f64), BlockError> {
     let part = Block {
         pinned: shifts
             .iter()
@@ -2413,8 +2398,22 @@ fn resolve_cells(
         known_bound: None,
         ..settings.clone()
     };
-    let out = formulate(problem, &part).and_then(|f| f.solve(&st));
-    (part.pinned, out)
+    let out = formulate(problem, &part)?.solve(&st)?;
+    let mut all: Vec<Shift> = part.pinned.into_iter().chain(out.shifts).collect();
+    all.sort();
+    all.dedup();
+    Ok((all, out.objective))
+}
+
+/// The days `margin` days either side of each of `spans` (`first..end`), within `0..days`.
+fn around(
+    spans: &[(usize, usize)],
+    margin: usize,
+    days: usize,
+) -> impl Iterator<Item = usize> + '_ {
+    spans
+        .iter()
+        .flat_map(move |&(first, end)| first.saturating_sub(margin)..(end + margin).min(days))
 }
 
 /// The cheaper of the full model's roster and the annealing's, with the full model's bound.
@@ -2967,16 +2966,9 @@ mod heuristic_tests {
             days: (0..p.days.len()).collect(),
             ..Block::default()
         };
-        let relined = reline(
-            &p,
-            &block,
-            &BlockSettings::default(),
-            &found,
-            Instant::now(),
-            30.0,
-        )
-        .expect("solves")
-        .expect("finds a line");
+        let relined = reline(&p, &block, &BlockSettings::default(), &found, 30.0)
+            .expect("solves")
+            .expect("finds a line");
         let report = crate::check::check(&p, &crate::model::Roster::new(relined.clone()));
         assert!(report.violations.is_empty(), "{:?}", report.violations);
         assert_eq!(of(&relined, 1), second_week);

@@ -984,8 +984,9 @@ fn whole_costs(m: &Matrix) -> bool {
 /// ended)`; with a priced dive and a roster within `FURTHER_DIVES_MAX_GAP` of the bound, further
 /// dives for up to `more_dives` seconds; the first dive may end `first_dive_extra` seconds after
 /// `deadline(..)`. The patterns of `seed`, a roster of the block, start the master. `None` when
-/// the model does not split (one person), a person's own rules cannot hold, or no round finished
-/// in time.
+/// the model does not split (one person) or a person's own rules cannot hold;
+/// `BlockError::NoSolution` when no round finished in time or the rounds were too slow for the
+/// time given (the generation then gives its time back).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn generate(
     m: &Matrix,
@@ -1118,7 +1119,7 @@ pub(crate) fn generate(
             0.0
         };
         if rounds >= 2 && per_round.max(last) * EXPECTED_ROUNDS > 2.0 * budget {
-            return Ok(None);
+            return Err(BlockError::NoSolution);
         }
         if cheaper == 0 && gap > 0.0 {
             gap = 0.0;
@@ -1138,7 +1139,7 @@ pub(crate) fn generate(
         }
     }
     if !bound.is_finite() {
-        return Ok(None);
+        return Err(BlockError::NoSolution);
     }
     // Round-off in the LP solves: keep the bound on the safe side; where every roster costs a
     // whole number, the next whole number is a bound too.
@@ -1328,6 +1329,35 @@ mod tests {
             .and_then(|f| f.matrix())
             .expect("a matrix");
         (p, block, optimum, matrix)
+    }
+
+    #[test]
+    fn a_generation_without_time_gives_up_and_one_that_cannot_split_does_not_apply() {
+        let (_, _, _, matrix) = solved(0, 0);
+        // No time for a round: the caller is told it gave up for time, not that it does not
+        // apply (so that the annealing may take its place, see `formulate::solve_block`).
+        let past = Instant::now();
+        let given_up = generate(&matrix, None, None, past, |_| past, 1, 0.0, 0.0);
+        assert!(
+            matches!(given_up, Err(BlockError::NoSolution)),
+            "{:?}",
+            given_up.map(|g| g.map(|g| g.rounds))
+        );
+        // One person: nothing to decompose.
+        let mut alone = instance(0);
+        alone.people.truncate(1);
+        let block = Block {
+            days: (0..14).collect(),
+            ..Block::default()
+        };
+        let m = formulate(&alone, &block)
+            .and_then(|f| f.matrix())
+            .expect("a matrix");
+        let far = Instant::now() + Duration::from_secs(60);
+        assert!(matches!(
+            generate(&m, None, None, far, |_| far, 1, 0.0, 0.0),
+            Ok(None)
+        ));
     }
 
     #[test]

@@ -461,8 +461,6 @@ impl Grid<'_> {
         (lo, hi)
     }
 
-    /// `tally` (of `old`) turned into the tally of `new`, which differs from `old` only on days
-    /// `from..to`.
     /// Person `p`'s tally after their line changes from `old` to `new` on days `from..to`
     /// (`before` is the tally of `old`), written into `after`; returns its broken units.
     #[allow(clippy::too_many_arguments)]
@@ -481,6 +479,8 @@ impl Grid<'_> {
         self.broken(p, after)
     }
 
+    /// `tally` (of `old`) turned into the tally of `new`, which differs from `old` only on days
+    /// `from..to`.
     fn retally(
         &self,
         p: usize,

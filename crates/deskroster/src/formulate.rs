@@ -1705,6 +1705,10 @@ impl Formulation {
             let _ = model.try_set_option("output_flag", true);
             let _ = model.try_set_option("log_to_console", true);
         }
+        // HiGHS's presolve rule that enumerates the solutions of small rows finds almost
+        // nothing here (4 of about 590 rows on a sample week) and takes 0.2 s of each week's
+        // presolve (BENCHMARKS.md, twentieth session).
+        let _ = model.try_set_option("presolve_rule_off", PRESOLVE_ENUMERATION);
         if let Ok(opts) = std::env::var("DESKROSTER_HIGHS_OPTS") {
             for kv in opts.split(',') {
                 if let Some((k, v)) = kv.split_once('=') {
@@ -2460,6 +2464,10 @@ fn target_for(gap: f64, bound: f64) -> Option<f64> {
 }
 
 /// Whether `objective` is within the requested gap of `bound`.
+/// HiGHS's `presolve_rule_off` bit of its presolve rule that enumerates row solutions
+/// (`kPresolveRuleEnumeration`).
+const PRESOLVE_ENUMERATION: i32 = 1 << 16;
+
 pub(crate) fn within_gap(settings: &BlockSettings, objective: f64, bound: f64) -> bool {
     objective - bound <= settings.gap * objective.abs().max(1e-9) + 1e-9
 }

@@ -1816,10 +1816,13 @@ impl Formulation {
             }
         }
         let objective = solved.objective_value() + self.constant;
+        // Without shift columns the empty roster is the only one, and HiGHS solves what is
+        // left (the shortfall columns) as an LP, leaving its MIP dual bound at 0: the objective
+        // is then the optimum.
         let dual = solved
             .double_info_value(c"mip_dual_bound")
             .ok()
-            .filter(|b| b.is_finite());
+            .filter(|b| b.is_finite() && ncols > 0);
         let proven = matches!(status, S::Optimal);
         let bound = match dual {
             Some(b) => b + self.constant,
@@ -2463,11 +2466,11 @@ fn target_for(gap: f64, bound: f64) -> Option<f64> {
     (gap < 1.0 && bound > 0.0).then(|| bound / (1.0 - gap))
 }
 
-/// Whether `objective` is within the requested gap of `bound`.
 /// HiGHS's `presolve_rule_off` bit of its presolve rule that enumerates row solutions
 /// (`kPresolveRuleEnumeration`).
 const PRESOLVE_ENUMERATION: i32 = 1 << 16;
 
+/// Whether `objective` is within the requested gap of `bound`.
 pub(crate) fn within_gap(settings: &BlockSettings, objective: f64, bound: f64) -> bool {
     objective - bound <= settings.gap * objective.abs().max(1e-9) + 1e-9
 }

@@ -1367,6 +1367,31 @@ mod tests {
     }
 
     #[test]
+    fn a_week_nobody_can_work_is_proven_at_its_cost() {
+        // Ana is away the whole first week: its model has no shift to choose (HiGHS solves
+        // its shortfall columns as an LP and leaves no MIP bound), yet its cost is its optimum.
+        let p = mornings(1)
+            .person("Ana", "staff", |p| {
+                (0..5).fold(p.available(Weekdays::mon_fri(), "09:00-13:00"), |p, d| {
+                    p.absent(date(d))
+                })
+            })
+            .build()
+            .expect("builds");
+        let options = super::SolveOptions {
+            gap: 0.0,
+            ..super::SolveOptions::default()
+        };
+        let s = super::solve(&p, &options).expect("solves");
+        let first = &s.blocks[0];
+        assert_eq!(first.columns, 0);
+        assert!(first.objective > 0.0, "the first week's holes cost");
+        assert!((first.bound - first.objective).abs() < 1e-9, "{first:?}");
+        assert!((s.summary.bound - s.summary.objective).abs() < 1e-9);
+        assert!(s.summary.proven_optimal);
+    }
+
+    #[test]
     fn the_terms_gap_re_solves_only_the_weeks_whose_gaps_put_the_term_outside_it() {
         let p = three_weeks();
         let jobs: Vec<Block> = (0..3).map(week_block).collect();

@@ -645,7 +645,14 @@ pub(crate) struct Arc {
 
 /// What a node of a [`Flow`] is merged by: whether it is of the last day, and its arcs out
 /// (column worked, class of the node entered).
-type Signature = (bool, Vec<(Option<usize>, usize)>);
+type Signature = (bool, Vec<Step>);
+
+/// An arc out of a node of a [`Flow`]: the column worked (`None`: a day off) and the node
+/// entered.
+type Step = (Option<usize>, usize);
+
+/// A roster listed by [`Flow::within`]: its regret and the columns it works.
+pub(crate) type Listed = (f64, Vec<usize>);
 
 /// A graph of rosters: each path from the start to a node of the last day is a roster.
 #[derive(Debug, Default, PartialEq)]
@@ -669,8 +676,8 @@ impl Flow {
     /// ```
     pub(crate) fn merged(&self) -> Flow {
         let n = self.last.len();
-        let mut out: Vec<Vec<(Option<usize>, usize)>> = vec![Vec::new(); n];
-        let mut from_start: Vec<(Option<usize>, usize)> = Vec::new();
+        let mut out: Vec<Vec<Step>> = vec![Vec::new(); n];
+        let mut from_start: Vec<Step> = Vec::new();
         for &(from, to, col) in &self.arcs {
             match from {
                 Some(u) => out[u].push((col, to)),
@@ -683,7 +690,7 @@ impl Flow {
         let mut classes: HashMap<Signature, usize> = HashMap::new();
         let mut order: Vec<Signature> = Vec::new();
         for v in (0..n).rev() {
-            let mut sig: Vec<(Option<usize>, usize)> = out[v]
+            let mut sig: Vec<Step> = out[v]
                 .iter()
                 .filter_map(|&(col, to)| class[to].map(|c| (col, c)))
                 .collect();
@@ -707,7 +714,7 @@ impl Flow {
             last: order.iter().rev().map(|(last, _)| *last).collect(),
             arcs: Vec::new(),
         };
-        let mut start: Vec<(Option<usize>, usize)> = from_start
+        let mut start: Vec<Step> = from_start
             .iter()
             .filter_map(|&(col, to)| class[to].map(|c| (col, flip(c))))
             .collect();
@@ -721,6 +728,74 @@ impl Flow {
             }
         }
         flow
+    }
+}
+
+impl Flow {
+    /// Every roster of the graph that costs at most `tau` more than its cheapest, when column
+    /// `k` costs `cost[k]`: each with what it costs above the cheapest (its regret) and its
+    /// columns, cheapest first. `None` when there are more than `cap`. Nodes must be numbered
+    /// day by day, as [`Flow::merged`] numbers them.
+    pub(crate) fn within(&self, cost: &[f64], tau: f64, cap: usize) -> Option<Vec<Listed>> {
+        let n = self.last.len();
+        let arc_cost = |col: Option<usize>| col.map_or(0.0, |k| cost[k]);
+        let mut out: Vec<Vec<Step>> = vec![Vec::new(); n];
+        let mut start: Vec<Step> = Vec::new();
+        for &(from, to, col) in &self.arcs {
+            match from {
+                Some(u) => out[u].push((col, to)),
+                None => start.push((col, to)),
+            }
+        }
+        // The cheapest way to finish from each node (every arc enters a higher number).
+        let mut finish = vec![f64::INFINITY; n];
+        for v in (0..n).rev() {
+            finish[v] = if self.last[v] {
+                0.0
+            } else {
+                out[v]
+                    .iter()
+                    .map(|&(col, to)| arc_cost(col) + finish[to])
+                    .fold(f64::INFINITY, f64::min)
+            };
+        }
+        let cheapest = start
+            .iter()
+            .map(|&(col, to)| arc_cost(col) + finish[to])
+            .fold(f64::INFINITY, f64::min);
+        if !cheapest.is_finite() {
+            return Some(Vec::new());
+        }
+        let limit = cheapest + tau + 1e-9 * cheapest.abs().max(1.0);
+        let mut found: Vec<Listed> = Vec::new();
+        // Depth first: the arcs to try at each depth, the cost so far, the columns so far.
+        let mut stack: Vec<(std::slice::Iter<Step>, f64)> = vec![(start.iter(), 0.0)];
+        let mut cols: Vec<Option<usize>> = Vec::new();
+        while let Some((arcs, spent)) = stack.last_mut() {
+            let spent = *spent;
+            let Some(&(col, to)) = arcs.next() else {
+                stack.pop();
+                cols.pop();
+                continue;
+            };
+            let c = spent + arc_cost(col);
+            if c + finish[to] > limit {
+                continue;
+            }
+            if self.last[to] {
+                if found.len() == cap {
+                    return None;
+                }
+                let mut worked: Vec<usize> = cols.iter().flatten().copied().collect();
+                worked.extend(col);
+                found.push(((c - cheapest).max(0.0), worked));
+                continue;
+            }
+            cols.push(col);
+            stack.push((out[to].iter(), c));
+        }
+        found.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        Some(found)
     }
 }
 
@@ -791,5 +866,100 @@ impl Layer {
             .into_iter()
             .flat_map(|(s, labels)| labels.into_iter().map(move |l| (s, l)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Flow;
+    use proptest::prelude::*;
+
+    /// A flow of `days` days with two nodes a day (a working state and a resting one), from
+    /// every node to both nodes of the next day: working costs a column of that day and
+    /// node, resting none.
+    fn layered(days: usize) -> Flow {
+        let node = |d: usize, s: usize| 2 * d + s;
+        let col = |d: usize, s: usize| (s == 0).then_some(node(d, s));
+        let mut arcs = Vec::new();
+        for s in 0..2 {
+            arcs.push((None, node(0, s), col(0, s)));
+        }
+        for d in 1..days {
+            for from in 0..2 {
+                for s in 0..2 {
+                    arcs.push((Some(node(d - 1, from)), node(d, s), col(d, s)));
+                }
+            }
+        }
+        Flow {
+            last: (0..2 * days).map(|v| v >= 2 * (days - 1)).collect(),
+            arcs,
+        }
+    }
+
+    /// Every path's (cost, columns), by brute force.
+    fn every_path(flow: &Flow, cost: &[f64]) -> Vec<(f64, Vec<usize>)> {
+        fn walk(
+            flow: &Flow,
+            cost: &[f64],
+            at: Option<usize>,
+            spent: f64,
+            cols: &mut Vec<usize>,
+            out: &mut Vec<(f64, Vec<usize>)>,
+        ) {
+            for &(from, to, col) in &flow.arcs {
+                if from != at {
+                    continue;
+                }
+                cols.extend(col);
+                let c = spent + col.map_or(0.0, |k| cost[k]);
+                if flow.last[to] {
+                    out.push((c, cols.clone()));
+                } else {
+                    walk(flow, cost, Some(to), c, cols, out);
+                }
+                if col.is_some() {
+                    cols.pop();
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(flow, cost, None, 0.0, &mut Vec::new(), &mut out);
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn within_lists_exactly_the_rosters_within_the_regret(
+            cost in proptest::collection::vec(-3.0f64..3.0, 10),
+            tau in 0.0f64..4.0,
+            cap in 1usize..40,
+        ) {
+            let flow = layered(5);
+            let all = every_path(&flow, &cost);
+            let cheapest = all.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
+            let mut expected: Vec<Vec<usize>> = all
+                .iter()
+                .filter(|p| p.0 <= cheapest + tau + 1e-9)
+                .map(|p| p.1.clone())
+                .collect();
+            // Each path works a different set of columns here.
+            expected.sort();
+            match flow.within(&cost, tau, cap) {
+                None => prop_assert!(expected.len() > cap, "{} fit in {cap}", expected.len()),
+                Some(found) => {
+                    for pair in found.windows(2) {
+                        prop_assert!(pair[0].0 <= pair[1].0, "cheapest first");
+                    }
+                    for (regret, cols) in &found {
+                        let c: f64 = cols.iter().map(|&k| cost[k]).sum();
+                        prop_assert!((c - cheapest - regret).abs() < 1e-9);
+                    }
+                    let mut listed: Vec<Vec<usize>> = found.into_iter().map(|p| p.1).collect();
+                    listed.sort();
+                    prop_assert_eq!(listed, expected);
+                }
+            }
+        }
     }
 }

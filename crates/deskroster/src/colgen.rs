@@ -1260,10 +1260,10 @@ fn whole_costs(m: &Matrix) -> bool {
 }
 
 /// Generates patterns until no person has a cheaper one or `until` passes, then dives and solves
-/// the restricted master as an integer program, all by `deadline(the instant the generation
-/// ended)`; with a priced dive and a roster within `FURTHER_DIVES_MAX_GAP` of the bound, further
-/// dives for up to `more_dives` seconds; the first dive may end `first_dive_extra` seconds after
-/// `deadline(..)`. The patterns of `seed`, a roster of the block, start the master. `None` when
+/// the restricted master as an integer program, all by the first of `deadline(the instant the
+/// generation ended)`; with a priced dive and a roster within `FURTHER_DIVES_MAX_GAP` of the
+/// bound, further dives for up to `more_dives` seconds; the first dive and the pool of cheap
+/// patterns (see `solve_pool`) may run until the second. The patterns of `seed`, a roster of the block, start the master. `None` when
 /// the model does not split (one person) or a person's own rules cannot hold;
 /// `BlockError::NoSolution` when no round finished in time or the rounds were too slow for the
 /// time given (the generation then gives its time back).
@@ -1273,10 +1273,9 @@ pub(crate) fn generate(
     context: Option<(&Problem, &Block)>,
     seed: Option<&[Shift]>,
     until: Instant,
-    deadline: impl Fn(Instant) -> Instant,
+    deadline: impl Fn(Instant) -> (Instant, Instant),
     workers: usize,
     more_dives: f64,
-    first_dive_extra: f64,
 ) -> Result<Option<Generated>, BlockError> {
     let sp = split(m);
     let people = sp.person_cols.len();
@@ -1433,7 +1432,7 @@ pub(crate) fn generate(
         }
     };
     let mut bound = safe(bound);
-    let ip_end = deadline(Instant::now());
+    let (ip_end, latest) = deadline(Instant::now());
     let mut rosters = Vec::new();
     // A dive through the master's LP: a quick roster, and the integer program's start.
     // The priced dive wherever labelling prices someone (people it does not price are priced
@@ -1463,10 +1462,9 @@ pub(crate) fn generate(
         Ok(found)
     };
     let mut dived = if priced_dive {
-        // The first dive may run `first_dive_extra` seconds past the window: without its roster
+        // The first dive may run until `latest`, past the window: without its roster
         // the search starts from a far worse one (Curtois 18: 25 059 against 5 228).
-        let end = ip_end + std::time::Duration::from_secs_f64(first_dive_extra.max(0.0));
-        dive_once(0, end, &mut live, &mut patterns, &mut add)?
+        dive_once(0, latest, &mut live, &mut patterns, &mut add)?
     } else {
         dive(m, &sp, &patterns, ip_end)?.map(|chosen| (chosen, f64::INFINITY))
     };
@@ -1504,11 +1502,6 @@ pub(crate) fn generate(
         rosters.push(chosen_roster(&patterns, &chosen));
         cheapest = cheapest.min(ip.objective_value());
     }
-    // Further dives take other people first where the LP leaves a choice, until one
-    // reaches the bound or `more_dives` seconds pass; the cheapest dive is kept. (Curtois 7:
-    // 1057 in ten dives of about 1.5 s, where the first gives 1073.) Only where the bound is
-    // close: a weak bound is more often the reason for the gap (Curtois 1: 607 at once, bound
-    // 558, which the full model proves in 0.1 s).
     let everyone_labelled = pricers.len() == people && pricers.iter().all(Option::is_some);
     // Only a roster at least a unit cheaper is worth finding where costs are whole.
     let window = |cheapest: f64| {
@@ -1548,8 +1541,12 @@ pub(crate) fn generate(
     };
     if let (true, Some(graphs), Some(prices)) = (pool_first, &graphs, &last_prices) {
         let (below, beyond) = window(cheapest);
+        // Until `latest`, past the window: the pool is the likeliest part to find a cheaper
+        // roster here (Curtois 8 on a machine 2.3 times slower: the generation and the first
+        // dive left the pool 10 s before the window's end, and no roster below 1 310; with 10 s
+        // more, 1 300 in two runs of two).
         if let Some(found) =
-            solve_pool(m, &sp, graphs, prices, below, beyond, left(ip_end), workers)?
+            solve_pool(m, &sp, graphs, prices, below, beyond, left(latest), workers)?
         {
             bound = bound.max(safe(found.bound));
             if let Some((roster, cost)) = found.roster {
@@ -1661,7 +1658,7 @@ mod tests {
         // No time for a round: the caller is told it gave up for time, not that it does not
         // apply (so that the annealing may take its place, see `formulate::solve_block`).
         let past = Instant::now();
-        let given_up = generate(&matrix, None, None, past, |_| past, 1, 0.0, 0.0);
+        let given_up = generate(&matrix, None, None, past, |_| (past, past), 1, 0.0);
         assert!(
             matches!(given_up, Err(BlockError::NoSolution)),
             "{:?}",
@@ -1679,7 +1676,7 @@ mod tests {
             .expect("a matrix");
         let far = Instant::now() + Duration::from_secs(60);
         assert!(matches!(
-            generate(&m, None, None, far, |_| far, 1, 0.0, 0.0),
+            generate(&m, None, None, far, |_| (far, far), 1, 0.0),
             Ok(None)
         ));
     }
@@ -1693,7 +1690,7 @@ mod tests {
                 .expect("an LP bound")
                 .bound;
             let far = Instant::now() + Duration::from_secs(120);
-            let g = generate(&matrix, None, None, far, |_| far, 2, 0.0, 0.0)
+            let g = generate(&matrix, None, None, far, |_| (far, far), 2, 0.0)
                 .expect("no solver error")
                 .expect("the model splits by person");
             assert!(g.converged, "seed {seed}");
@@ -1717,9 +1714,8 @@ mod tests {
                 None,
                 Some(&optimum.shifts),
                 far,
-                |_| far,
+                |_| (far, far),
                 1,
-                0.0,
                 0.0,
             )
             .expect("no solver error")
@@ -1753,10 +1749,9 @@ mod tests {
                     Some((&p, &block)),
                     None,
                     far,
-                    |_| far,
+                    |_| (far, far),
                     1,
                     more,
-                    0.0,
                 )
                 .expect("no solver error")
                 .expect("the model splits by person");

@@ -82,8 +82,9 @@ pub(crate) struct BlockSettings {
     /// Under a time limit, give the full model part of the time and improve its roster with a
     /// large-neighbourhood search for the rest (see `lns`).
     pub lns: bool,
-    /// Threads the column generation prices people on (each HiGHS run uses `threads`, which
-    /// must stay the same for the whole process).
+    /// Threads the column generation prices people on, and at most how many random seeds its
+    /// pool of cheap patterns runs under at once (each HiGHS run uses `threads`, which must stay
+    /// the same for the whole process).
     pub workers: usize,
     /// Only a roster cheaper than this is wanted (the large-neighbourhood search's parts): HiGHS
     /// prunes every node at or above it, and [`BlockError::NothingCheaper`] says it proved

@@ -748,16 +748,12 @@ fn solve_paths(
     beyond: f64,
     limit: f64,
 ) -> Result<Option<PathsFound>, BlockError> {
+    if let Some(none) = none_below(prices, below, beyond) {
+        return Ok(Some(none));
+    }
     let z = prices.objective;
     let slack = 1e-6 * z.abs().max(1.0);
     let mut tau = below - z;
-    if tau < 0.0 {
-        // Every roster costs at least `z`, more than `below`.
-        return Ok(Some(PathsFound {
-            roster: None,
-            bound: z.max(beyond),
-        }));
-    }
     let log = std::env::var_os("DESKROSTER_LNS_LOG").is_some();
     let started = Instant::now();
     // The reduced cost of each arc's cheapest pattern, and the largest `tau` within the cap.
@@ -892,6 +888,16 @@ fn solve_paths(
     Ok(Some(PathsFound { roster, bound }))
 }
 
+/// No roster where `below` is under the master's LP value `z`: every roster costs at least
+/// `z`, so at least `beyond` too when that is above it.
+fn none_below(prices: &MasterLp, below: f64, beyond: f64) -> Option<PathsFound> {
+    let z = prices.objective;
+    (below < z).then(|| PathsFound {
+        roster: None,
+        bound: z.max(beyond),
+    })
+}
+
 /// Every person's state graph at the converged prices (see [`Pricer::paths`]). `None` when
 /// someone is not priced by labelling or their states outgrow the cap.
 fn state_graphs(
@@ -962,15 +968,12 @@ fn solve_pool(
     limit: f64,
     workers: usize,
 ) -> Result<Option<PathsFound>, BlockError> {
+    if let Some(none) = none_below(prices, below, beyond) {
+        return Ok(Some(none));
+    }
     let z = prices.objective;
     let slack = 1e-6 * z.abs().max(1.0);
     let most = below - z;
-    if most < 0.0 {
-        return Ok(Some(PathsFound {
-            roster: None,
-            bound: z.max(beyond),
-        }));
-    }
     let log = std::env::var_os("DESKROSTER_LNS_LOG").is_some();
     let started = Instant::now();
     let people = sp.person_cols.len();
@@ -1263,8 +1266,9 @@ fn whole_costs(m: &Matrix) -> bool {
 /// the restricted master as an integer program, all by the first of `deadline(the instant the
 /// generation ended)`; with a priced dive and a roster within `FURTHER_DIVES_MAX_GAP` of the
 /// bound, further dives for up to `more_dives` seconds; the first dive and the pool of cheap
-/// patterns (see `solve_pool`) may run until the second. The patterns of `seed`, a roster of the block, start the master. `None` when
-/// the model does not split (one person) or a person's own rules cannot hold;
+/// patterns (see `solve_pool`) may run until the second. The patterns of `seed`, a roster of
+/// the block, start the master. `None` when the model does not split (one person) or a
+/// person's own rules cannot hold;
 /// `BlockError::NoSolution` when no round finished in time or the rounds were too slow for the
 /// time given (the generation then gives its time back).
 #[allow(clippy::too_many_arguments)]
